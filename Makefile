@@ -1,0 +1,101 @@
+# Two entry points for people: `make demo` and `make test`. Everything else is a building block.
+# Each target installs what it needs itself (virtualenv, pinned requirements), so a fresh clone works.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+BUILD := $(CURDIR)/.build
+SIM_DIR := $(CURDIR)/.sim
+# ansible-test needs the collection under ansible_collections/<namespace>/<name>.
+COLLECTIONS := $(BUILD)/collections
+COLL_DIR := $(COLLECTIONS)/ansible_collections/recoverops/restore
+DIST := $(BUILD)/dist
+PIP_CACHE := $(HOME)/.ansible/test/cache
+ANSIBLE_TEST := cd $(COLL_DIR) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
+TEST_PY := 3.11
+
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_FORCE_COLOR := 0
+export PATH := $(BIN):$(PATH)
+
+.PHONY: help demo test venv collection sanity units sim-units integration lint build changelog \
+        sim-up sim-down lock clean ansible-test-bootstrap
+
+help:
+	@echo "make demo   - restore the newest DynamoDB restore point on the bundled simulators"
+	@echo "make test   - every test: sanity, lint, units, simulators, integration, build"
+
+## ---- set-up ------------------------------------------------------------------------------------
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade 'pip>=24'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+# ansible-test bootstraps pip in its sanity virtualenvs from a host CI cannot reach; it looks in
+# its cache first, so put an offline bootstrap (tools/ansible_test_get_pip.py) and the wheel there.
+ansible-test-bootstrap: $(PIP_CACHE)/get_pip_24_2.py
+$(PIP_CACHE)/get_pip_24_2.py: tools/ansible_test_get_pip.py | venv
+	mkdir -p $(PIP_CACHE)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps pip==24.2 -d $(PIP_CACHE)
+	cp tools/ansible_test_get_pip.py $@
+
+# A copy of the working tree (tracked and new files, not ignored ones) in the collections path.
+collection: venv
+	rm -rf $(COLL_DIR) && mkdir -p $(COLL_DIR)
+	git ls-files -z -co --exclude-standard | tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C $(COLL_DIR)
+	@# ansible-test lists files with git; the copy sits in an ignored folder of this repo, so give it its own.
+	git -C $(COLL_DIR) init --quiet
+
+## ---- simulators --------------------------------------------------------------------------------
+sim-up: venv
+	$(BIN)/python -m simulators.ctl up --state-dir $(SIM_DIR)
+
+sim-down:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m simulators.ctl down --state-dir $(SIM_DIR); fi
+
+## ---- tests -------------------------------------------------------------------------------------
+test: venv
+	$(MAKE) changelog lint build sanity units sim-units integration
+	@echo "make test: all passed"
+
+changelog: venv
+	$(BIN)/antsibull-changelog lint
+
+lint: venv
+	$(BIN)/ansible-lint --offline
+
+build: venv
+	mkdir -p $(DIST)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(DIST)
+
+sanity: collection ansible-test-bootstrap
+	$(ANSIBLE_TEST) sanity --venv --python $(TEST_PY) --color no
+
+units: collection
+	$(ANSIBLE_TEST) units --local --python $(TEST_PY) --color no tests/unit/plugins
+
+sim-units: venv
+	$(BIN)/python -m pytest -q tests/simulators
+
+integration: collection
+	$(BIN)/python tools/run_integration.py --state-dir $(SIM_DIR) --collection $(COLL_DIR) --log $(BUILD)/integration-vvvv.log
+
+## ---- demo --------------------------------------------------------------------------------------
+demo: venv build
+	$(BIN)/ansible-galaxy collection install --force -p $(BUILD)/demo-collections $(DIST)/recoverops-restore-$$($(BIN)/python -c "import yaml;print(yaml.safe_load(open('galaxy.yml'))['version'])").tar.gz
+	$(BIN)/python tools/run_demo.py --state-dir $(SIM_DIR) --collections $(BUILD)/demo-collections
+
+## ---- maintenance -------------------------------------------------------------------------------
+lock:
+	rm -rf $(BUILD)/lockvenv && $(PYTHON) -m venv $(BUILD)/lockvenv
+	$(BUILD)/lockvenv/bin/pip install --quiet -r requirements-test.in
+	( echo "# Generated from requirements-test.in by 'make lock'; do not edit by hand."; \
+	  $(BUILD)/lockvenv/bin/pip freeze ) > requirements-test.txt
+
+clean: sim-down
+	rm -rf $(BUILD) $(SIM_DIR) tests/output

@@ -1,0 +1,28 @@
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Options of every module that starts a restore and can wait for it."""
+
+    DOCUMENTATION = r'''
+options:
+  wait:
+    description:
+      - Wait until the restore reaches a terminal state. With V(false) the module returns as soon as the
+        restore is started, with the id to poll.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait before giving up. The restore keeps running on the server; the result still names it.
+    type: int
+    default: 3600
+  poll_interval:
+    description:
+      - Seconds between the first polls. The interval grows by half after each poll, up to 60 seconds.
+    type: int
+    default: 5
+'''

@@ -1,0 +1,93 @@
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE: this module_util is internal to recoverops.restore and may change at any time.
+"""The poll loop every restore module uses to wait for a job, session or task to finish."""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+RUNNING = 'running'
+SUCCEEDED = 'succeeded'
+WARNING = 'warning'
+FAILED = 'failed'
+TERMINAL = frozenset((SUCCEEDED, WARNING, FAILED))
+
+
+class StateMap:
+    """A product's job states sorted into running / succeeded / warning / failed.
+
+    Matching ignores case. A state the map does not know counts as running: vendors add states,
+    and waiting a little longer is safer than declaring a restore finished or failed.
+    """
+
+    def __init__(self, running=(), succeeded=(), warning=(), failed=()):
+        self._outcomes = {}
+        for outcome, states in ((RUNNING, running), (SUCCEEDED, succeeded), (WARNING, warning), (FAILED, failed)):
+            for state in states:
+                self._outcomes[state.lower()] = outcome
+
+    def outcome(self, state):
+        return self._outcomes.get(str(state).lower(), RUNNING)
+
+
+class WaitTimeout(Exception):
+    """The job did not reach a terminal state within wait_timeout; the result so far is attached."""
+
+    def __init__(self, msg, result):
+        super().__init__(msg)
+        self.msg = msg
+        self.result = result
+
+
+class WaitResult:
+    """What a wait observed: the last state and job body, and when each state was first seen."""
+
+    def __init__(self):
+        self.state = None
+        self.outcome = RUNNING
+        self.job = None
+        self.timeline = []
+        self.polls = 0
+        self.elapsed = 0.0
+
+    def as_dict(self):
+        return {'state': self.state, 'outcome': self.outcome, 'polls': self.polls,
+                'elapsed_seconds': round(self.elapsed, 3), 'timeline': self.timeline}
+
+
+def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interval=60.0, backoff=1.5,
+                 clock=time.monotonic, sleep=time.sleep, now=None):
+    """Poll `get_state()` -> `(state, job)` until the state is terminal or `timeout` seconds pass.
+
+    The interval starts at `poll_interval` and grows by `backoff` up to `max_interval`, so a
+    30 s job is seen finishing within seconds while a 3 h job costs a few hundred requests,
+    not thousands. The last sleep is cut short so the timeout is honoured to the second.
+    """
+    now = now or _utc_now
+    result = WaitResult()
+    started = clock()
+    interval = max(poll_interval, 0.0)
+    while True:
+        state, job = get_state()
+        result.polls += 1
+        result.elapsed = clock() - started
+        result.job = job
+        if state != result.state:
+            result.timeline.append({'state': state, 'at': now(), 'elapsed_seconds': round(result.elapsed, 3)})
+        result.state = state
+        result.outcome = state_map.outcome(state)
+        if result.outcome in TERMINAL:
+            return result
+        remaining = timeout - (clock() - started)
+        if remaining <= 0:
+            raise WaitTimeout('Timed out after %ss waiting for the job to finish; last state: %s'
+                              % (timeout, state), result)
+        sleep(min(interval, remaining))
+        interval = min(interval * backoff, max(max_interval, poll_interval))
+
+
+def _utc_now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
