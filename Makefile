@@ -77,7 +77,7 @@ sanity: collection ansible-test-bootstrap
 	$(ANSIBLE_TEST) sanity --venv --python $(TEST_PY) --color no
 
 units: collection
-	$(ANSIBLE_TEST) units --local --python $(TEST_PY) --color no tests/unit/plugins
+	$(ANSIBLE_TEST) units --local --python $(TEST_PY) --color no tests/unit/plugins/
 
 sim-units: venv
 	$(BIN)/python -m pytest -q tests/simulators

@@ -23,11 +23,14 @@ def iter_offset_limit(fetch_page, page_size=100, max_items=None):
             return
         page = fetch_page(offset, limit) or {}
         results = page.get('results') or []
+        if max_items is not None:
+            # A server that ignores Limit must not turn `latest` into "everything".
+            results = results[:max_items - yielded]
         yield from results
         yielded += len(results)
         offset += len(results)
         total = page.get('totalCount')
-        if not results:
+        if not results or yielded == max_items:
             return
         # A server may cap the page below `limit`; only totalCount says whether more remain.
         if (offset >= total) if total is not None else len(results) < limit:

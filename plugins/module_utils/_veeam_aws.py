@@ -11,7 +11,7 @@ import re
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.recoverops.restore.plugins.module_utils._auth import OAuth2PasswordAuth
-from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiClient, ApiError
+from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiClient, ApiError, default_error_parser
 from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._paging import iter_offset_limit
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import (
@@ -126,6 +126,8 @@ def parse_error(body):
     """Veeam's problem body: {type, title, status, errorCode, details, instance}."""
     if not isinstance(body, dict):
         return None
+    if 'errorCode' not in body and 'details' not in body:
+        return default_error_parser(body)  # e.g. an OAuth-style {error, error_description}
     title = body.get('title') or body.get('message')
     detail = body.get('details') or body.get('detail')
     code = body.get('errorCode')
@@ -206,7 +208,7 @@ class VeeamAwsClient:
     def get_restored_items(self, session_id):
         return list(self._pages('%s/sessions/%s/restoredItems' % (API, session_id), {}))
 
-    def find_restore_sessions(self, target, since, outcomes=('running', 'succeeded', 'warning')):
+    def find_restore_sessions(self, target, since, outcomes=('running', 'succeeded', 'warning', 'failed')):
         """Restore sessions started since `since` whose restored item is `target` (name, region)."""
         found = []
         for session in self.list_restore_sessions(since=since):

@@ -222,7 +222,11 @@ wait:
 import datetime
 import re
 
-from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiConnectionError
+from ansible_collections.recoverops.restore.plugins.module_utils._http import (
+    RETRY_IF_IDEMPOTENT,
+    ApiConnectionError,
+    ApiError,
+)
 from ansible_collections.recoverops.restore.plugins.module_utils._module import (
     WAIT_ARGSPEC,
     OperationFailed,
@@ -308,8 +312,9 @@ def restore(module, client):
     result = {'changed': False, 'existing': False, 'restore_point': point, 'request': build_restore_body(params),
               'target': {'table_name': table, 'region': region}}
     before = client.find_restore_sessions((table, region), since=parse_timestamp(point['created_at']))
-    if before and not params['force']:
-        result.update(existing=True, session_id=before[0]['id'])
+    reusable = [session for session in before if SESSION_STATES.outcome(session_state(session)) != 'failed']
+    if reusable and not params['force']:
+        result.update(existing=True, session_id=reusable[0]['id'])
         return finish(module, client, result)
     result['changed'] = True
     if module.check_mode:
@@ -323,8 +328,11 @@ def start(client, point, result, known):
     posted_at = utc_now()
     try:
         session_id = client.start_restore(point['id'], result['request'])
-    except ApiConnectionError as exc:
-        # The request may have reached the appliance: report the session if one started.
+    except ApiError as exc:
+        if not isinstance(exc, ApiConnectionError) and exc.status not in RETRY_IF_IDEMPOTENT:
+            raise
+        # No answer, or a proxy's 502/504: the request may have reached the appliance, so report
+        # the session if one started rather than leave a running restore unreported.
         session_id = find_new_session(client, result['target'], posted_at, known, timeout=10)
         if session_id is None:
             raise OperationFailed('The restore request was sent but its answer was lost (%s), and no new restore session '

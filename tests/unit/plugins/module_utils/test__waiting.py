@@ -1,0 +1,129 @@
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The poll loop: interval growth, timeout, state map, timeline; Veeam's session states."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.recoverops.restore.plugins.module_utils._veeam_aws import SESSION_STATES
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import (
+    FAILED,
+    RUNNING,
+    SUCCEEDED,
+    WARNING,
+    StateMap,
+    WaitTimeout,
+    wait_for_job,
+)
+
+STATES = StateMap(running=('Running',), succeeded=('Succeeded',), warning=('Warning',), failed=('Failed',))
+
+
+def script(*states):
+    """get_state() that answers the given states in turn, with a job body naming the poll."""
+    answers = list(states)
+    polls = []
+
+    def get_state():
+        polls.append(len(polls))
+        state = answers.pop(0) if len(answers) > 1 else answers[0]
+        return state, {'status': state, 'poll': len(polls)}
+
+    get_state.polls = polls
+    return get_state
+
+
+def stamp():
+    return 'T'
+
+
+def test_interval_grows_by_half_up_to_the_cap(clock):
+    get_state = script(*(['Running'] * 9 + ['Succeeded']))
+    result = wait_for_job(get_state, STATES, timeout=10000, poll_interval=5, max_interval=60, clock=clock,
+                          sleep=clock.sleep, now=stamp)
+    assert clock.sleeps == [5, 7.5, 11.25, 16.875, 25.3125, 37.96875, 56.953125, 60, 60]
+    assert result.outcome == SUCCEEDED
+    assert result.state == 'Succeeded'
+    assert result.polls == 10
+    assert result.job == {'status': 'Succeeded', 'poll': 10}
+    assert result.elapsed == pytest.approx(sum(clock.sleeps))
+
+
+def test_cap_below_poll_interval_keeps_the_poll_interval(clock):
+    wait_for_job(script('Running', 'Running', 'Running', 'Failed'), STATES, timeout=1000, poll_interval=10,
+                 max_interval=4, clock=clock, sleep=clock.sleep, now=stamp)
+    assert clock.sleeps == [10, 10, 10]
+
+
+def test_terminal_on_first_poll_never_sleeps(clock):
+    result = wait_for_job(script('Warning'), STATES, timeout=60, clock=clock, sleep=clock.sleep, now=stamp)
+    assert clock.sleeps == []
+    assert result.outcome == WARNING
+    assert result.polls == 1
+
+
+def test_timeout_raises_with_the_result_and_cuts_the_last_sleep(clock):
+    get_state = script('Pending', 'Running')
+    with pytest.raises(WaitTimeout) as caught:
+        wait_for_job(get_state, STATES, timeout=20, poll_interval=5, max_interval=60, clock=clock, sleep=clock.sleep,
+                     now=stamp)
+    # polls at 0, 5 and 12.5 s; the third interval (11.25 s) is cut to the 7.5 s left; a last poll at 20 s.
+    assert clock.sleeps == [5, 7.5, 7.5]
+    result = caught.value.result
+    assert result.polls == 4
+    assert result.state == 'Running'
+    assert result.outcome == RUNNING
+    assert result.job == {'status': 'Running', 'poll': 4}
+    assert [entry['state'] for entry in result.timeline] == ['Pending', 'Running']
+    assert '20' in caught.value.msg and 'Running' in caught.value.msg
+    assert result.as_dict()['elapsed_seconds'] == 20.0
+    assert result.as_dict()['timeline'] == result.timeline
+
+
+def test_zero_timeout_polls_once(clock):
+    with pytest.raises(WaitTimeout) as caught:
+        wait_for_job(script('Running'), STATES, timeout=0, clock=clock, sleep=clock.sleep, now=stamp)
+    assert caught.value.result.polls == 1
+    assert clock.sleeps == []
+
+
+def test_unknown_states_count_as_running(clock):
+    result = wait_for_job(script('Queued', 'Resuming', 'succeeded'), STATES, timeout=600, poll_interval=1,
+                          clock=clock, sleep=clock.sleep, now=stamp)
+    assert result.polls == 3
+    assert result.outcome == SUCCEEDED  # matching ignores case
+    assert STATES.outcome('SomethingNew') == RUNNING
+    assert STATES.outcome(None) == RUNNING
+
+
+def test_timeline_records_only_state_changes(clock):
+    moments = iter(['t%d' % index for index in range(100)])
+    result = wait_for_job(script('Pending', 'Pending', 'Running', 'Running', 'Running', 'Succeeded'), STATES,
+                          timeout=6000, poll_interval=2, clock=clock, sleep=clock.sleep, now=lambda: next(moments))
+    assert result.polls == 6
+    assert result.timeline == [
+        {'state': 'Pending', 'at': 't0', 'elapsed_seconds': 0.0},
+        {'state': 'Running', 'at': 't1', 'elapsed_seconds': 5.0},
+        {'state': 'Succeeded', 'at': 't2', 'elapsed_seconds': 2 + 3 + 4.5 + 6.75 + 10.125},
+    ]
+    assert result.as_dict()['state'] == 'Succeeded'
+
+
+@pytest.mark.parametrize('state, outcome', [
+    ('Running', RUNNING),
+    ('Pending', RUNNING),
+    ('NeverExecuted', RUNNING),
+    ('Canceling', RUNNING),
+    ('Succeeded', SUCCEEDED),
+    ('Success', SUCCEEDED),
+    ('success', SUCCEEDED),
+    ('Warning', WARNING),
+    ('Failed', FAILED),
+    ('Canceled', FAILED),
+    ('Cancelled', FAILED),
+    ('Error', FAILED),
+    ('BrandNewState', RUNNING),
+])
+def test_veeam_session_states(state, outcome):
+    assert SESSION_STATES.outcome(state) == outcome

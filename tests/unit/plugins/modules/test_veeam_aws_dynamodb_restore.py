@@ -1,0 +1,357 @@
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""veeam_aws_dynamodb_restore: check mode, idempotency, session look-up, failures, input checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiConnectionError, ApiError
+from ansible_collections.recoverops.restore.plugins.module_utils import _waiting
+from ansible_collections.recoverops.restore.plugins.module_utils._veeam_aws import SESSION_STATES
+from ansible_collections.recoverops.restore.plugins.modules import veeam_aws_dynamodb_restore as restore_module
+from ansible_collections.recoverops.restore.tests.unit.plugins.module_utils.fakes import FakeClock
+
+POINT_ID = '497f6eca-6276-4993-bfeb-53cbbbba6f08'
+ROLE_ID = '6a3d1f2e-8b7c-4d5e-9f01-23456789abcd'
+S_OLD = '0b1c2d3e-0000-4000-8000-000000000001'
+S_NEW = '0b1c2d3e-0000-4000-8000-000000000002'
+RAW_POINT = {'id': POINT_ID, 'dynamoDbId': '594d2af8-df57-46d8-b05d-20ea4264ee38', 'name': 'orders',
+             'regionName': 'us-east-1', 'jobType': 'AwsDynamoDbBackup', 'hasManualBackup': False,
+             'createTimeUtc': '2026-11-20T02:00:00Z', 'size': 2048, 'resourceAwsAccountId': '123456789012'}
+ARGS = {'restore_point_id': POINT_ID, 'target_table_name': 'orders-drill', 'capacity_mode': 'on_demand',
+        'point_in_time_recovery': True, 'reason': 'DR drill', 'authentication': {'iam_role_id': ROLE_ID},
+        'poll_interval': 1, 'wait_timeout': 600}
+EXPECTED_BODY = {
+    'restoreToOriginal': False,
+    'authenticationSpecification': {'type': 'IamRole', 'iamRoleId': ROLE_ID},
+    'differentLocationSpecification': {'tableName': 'orders-drill', 'capacityMode': 'OnDemand',
+                                       'pointInTimeRecovery': True},
+    'reason': 'DR drill',
+}
+REMOVE = object()
+CONNECTION = {'server': 'https://vbaws.test:11005', 'username': 'restore-operator', 'password': 'hunter22-Secret'}
+
+
+def session(session_id, status, result=None):
+    return {'id': session_id, 'type': 'RestoreTask', 'status': status, 'result': result or status,
+            'executionStartTime': '2026-11-22T10:00:00Z'}
+
+
+def args(**overrides):
+    merged = dict(ARGS, **overrides)
+    return {key: value for key, value in merged.items() if value is not REMOVE}
+
+
+@pytest.fixture(autouse=True)
+def fake_time(mocker):
+    """wait_for_job in the module runs on a fake clock: no real sleeping, timeouts reached at once."""
+    clock = FakeClock()
+
+    def waiting(*call_args, **kwargs):
+        kwargs.update(clock=clock, sleep=clock.sleep)
+        return _waiting.wait_for_job(*call_args, **kwargs)
+
+    mocker.patch.object(restore_module, 'wait_for_job', side_effect=waiting)
+    return clock
+
+
+class Appliance:
+    """find_restore_sessions over the sessions the appliance knows; `appear` become visible after N look-ups."""
+
+    def __init__(self, known=(), appear=(), after=1):
+        self.known = list(known)
+        self.appear = list(appear)
+        self.after = after
+        self.lookups = []
+
+    def find(self, client, target, since, outcomes=('running', 'succeeded', 'warning', 'failed')):
+        self.lookups.append((target, since, tuple(outcomes)))
+        visible = (self.appear if len(self.lookups) > self.after else []) + self.known
+        return [found for found in visible if SESSION_STATES.outcome(found['status']) in outcomes]
+
+
+def sessions_by_id(*known):
+    table = {found['id']: found for found in known}
+    return lambda client, session_id: table[session_id]
+
+
+def test_check_mode_sends_no_post_and_returns_the_request(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    code, result = run_module(restore_module, args(), check_mode=True)
+    assert code == 0
+    assert result['changed'] is True
+    assert result['existing'] is False
+    assert result['request'] == EXPECTED_BODY
+    assert result['target'] == {'table_name': 'orders-drill', 'region': 'us-east-1'}
+    assert result['restore_point']['id'] == POINT_ID
+    assert 'session_id' not in result
+    veeam.start_restore.assert_not_called()
+    veeam.get_session.assert_not_called()
+    veeam.close.assert_called_once()
+
+
+def test_existing_running_session_is_returned_without_a_post(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = [session(S_OLD, 'Running')]
+    veeam.get_session.return_value = session(S_OLD, 'Running')
+    code, result = run_module(restore_module, args(wait=False))
+    assert code == 0
+    assert result['changed'] is False
+    assert result['existing'] is True
+    assert result['session_id'] == S_OLD
+    assert result['session']['outcome'] == 'running'
+    veeam.start_restore.assert_not_called()
+    target = veeam.find_restore_sessions.call_args.args[1]
+    assert target == ('orders-drill', 'us-east-1')
+
+
+def test_existing_session_is_waited_for(veeam, run_module, fake_time):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = [session(S_OLD, 'Running')]
+    veeam.get_session.side_effect = [session(S_OLD, 'Running'), session(S_OLD, 'Running'),
+                                     session(S_OLD, 'Succeeded', 'Success')]
+    code, result = run_module(restore_module, args())
+    assert code == 0
+    assert result['changed'] is False
+    assert result['wait']['polls'] == 3
+    assert [entry['state'] for entry in result['wait']['timeline']] == ['Running', 'Succeeded']
+    assert fake_time.sleeps == [1, 1.5]
+    veeam.start_restore.assert_not_called()
+
+
+def test_force_starts_a_new_restore_despite_an_existing_session(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = [session(S_OLD, 'Succeeded')]
+    veeam.start_restore.return_value = S_NEW
+    veeam.get_session.return_value = session(S_NEW, 'Succeeded')
+    code, result = run_module(restore_module, args(force=True))
+    assert code == 0
+    assert result['changed'] is True
+    assert result['session_id'] == S_NEW
+    veeam.start_restore.assert_called_once()
+
+
+def test_restore_named_in_the_202_is_waited_for(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    veeam.start_restore.return_value = S_NEW
+    veeam.get_session.return_value = session(S_NEW, 'Succeeded', 'Success')
+    code, result = run_module(restore_module, args())
+    assert code == 0
+    assert result['changed'] is True
+    assert result['session_id'] == S_NEW
+    assert result['session']['outcome'] == 'succeeded'
+    assert result['wait']['state'] == 'Succeeded'
+    call = veeam.start_restore.call_args
+    assert call.args[1:] == (POINT_ID, EXPECTED_BODY)
+    assert veeam.find_restore_sessions.call_count == 1
+    veeam.get_session_log.assert_not_called()
+
+
+def test_empty_202_finds_the_new_session(veeam, run_module):
+    appliance = Appliance(appear=[session(S_NEW, 'Running')], after=2)
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.side_effect = appliance.find
+    veeam.start_restore.return_value = None
+    veeam.get_session.return_value = session(S_NEW, 'Succeeded', 'Success')
+    code, result = run_module(restore_module, args())
+    assert code == 0, result
+    assert result['changed'] is True
+    assert result['session_id'] == S_NEW
+    veeam.start_restore.assert_called_once()
+    # The look-up after the POST includes failed sessions: a restore that failed at once is still ours.
+    assert 'failed' in appliance.lookups[-1][2]
+    assert appliance.lookups[-1][0] == ('orders-drill', 'us-east-1')
+    assert veeam.get_session.call_args.args[1] == S_NEW
+
+
+def test_empty_202_without_a_session_fails_with_the_request(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    veeam.start_restore.return_value = None
+    code, result = run_module(restore_module, args())
+    assert code == 1
+    assert result['failed'] is True
+    assert 'no restore session for orders-drill in us-east-1 appeared' in result['msg']
+    assert result['request'] == EXPECTED_BODY
+    veeam.close.assert_called_once()
+
+
+def test_empty_202_does_not_mistake_an_earlier_failed_session_for_the_new_one(veeam, run_module):
+    # A restore into orders-drill failed a minute ago (within the clock-skew window); the user fixed the cause
+    # and runs again. The new session shows up on the second look-up after the POST.
+    old_failed = session(S_OLD, 'Failed')
+    new = session(S_NEW, 'Running')
+    appliance = Appliance(known=[old_failed], appear=[new], after=2)
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.side_effect = appliance.find
+    veeam.start_restore.return_value = None
+    veeam.get_session.side_effect = sessions_by_id(old_failed, session(S_NEW, 'Succeeded', 'Success'))
+    veeam.get_session_log.return_value = [{'message': 'old failure'}]
+    code, result = run_module(restore_module, args())
+    assert result.get('session_id') == S_NEW, result.get('msg')
+    assert code == 0
+
+
+def test_dropped_connection_on_post_reports_the_session_that_started(veeam, run_module):
+    appliance = Appliance(appear=[session(S_NEW, 'Running')], after=1)
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.side_effect = appliance.find
+    veeam.start_restore.side_effect = ApiConnectionError('Could not reach https://vbaws.test:11005: reset')
+    veeam.get_session.return_value = session(S_NEW, 'Succeeded', 'Success')
+    code, result = run_module(restore_module, args())
+    assert code == 0
+    assert result['session_id'] == S_NEW
+    assert result['changed'] is True
+
+
+def test_dropped_connection_on_post_without_a_session_says_so(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    veeam.start_restore.side_effect = ApiConnectionError('Could not reach https://vbaws.test:11005: reset')
+    code, result = run_module(restore_module, args())
+    assert code == 1
+    assert 'answer was lost' in result['msg']
+    assert 'reset' in result['msg']
+    assert 'Check Sessions on the appliance' in result['msg']
+    assert veeam.start_restore.call_count == 1
+
+
+@pytest.mark.parametrize('status', [502, 504])
+def test_proxy_error_on_post_looks_for_the_session_before_failing(veeam, run_module, status):
+    # 502/504 come from a proxy that may have forwarded the POST (see _http.RETRY_IF_IDEMPOTENT): the restore
+    # may be running, so it must be looked up like a dropped connection rather than reported as not started.
+    appliance = Appliance(appear=[session(S_NEW, 'Running')], after=1)
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.side_effect = appliance.find
+    veeam.start_restore.side_effect = ApiError('POST https://vbaws.test:11005/x failed with HTTP %s: Bad Gateway' % status,
+                                               status=status, method='POST')
+    veeam.get_session.return_value = session(S_NEW, 'Succeeded', 'Success')
+    code, result = run_module(restore_module, args())
+    assert result.get('session_id') == S_NEW, result.get('msg')
+    assert code == 0
+
+
+def test_failed_session_fails_with_the_session_id_and_log(veeam, run_module):
+    log = [{'message': 'Starting restore'}, {'message': 'Checking target'},
+           {'message': 'Table orders-drill already exists'}, {'message': 'Restore failed'}]
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    veeam.start_restore.return_value = S_NEW
+    veeam.get_session.return_value = session(S_NEW, 'Failed')
+    veeam.get_session_log.return_value = log
+    code, result = run_module(restore_module, args())
+    assert code == 1
+    assert result['failed'] is True
+    assert S_NEW in result['msg']
+    assert 'Table orders-drill already exists' in result['msg']
+    assert 'Starting restore' not in result['msg']  # the last three lines only
+    assert result['session_id'] == S_NEW
+    assert result['session']['log'] == log
+    assert result['session']['outcome'] == 'failed'
+    assert result['changed'] is True
+    veeam.close.assert_called_once()
+
+
+def test_cancelled_session_counts_as_failed(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    veeam.start_restore.return_value = S_NEW
+    veeam.get_session.return_value = session(S_NEW, 'Canceled', 'Cancelled')
+    veeam.get_session_log.return_value = []
+    code, result = run_module(restore_module, args())
+    assert code == 1
+    assert 'ended Canceled: no log' in result['msg']
+
+
+def test_warning_session_succeeds_with_a_warning(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    veeam.start_restore.return_value = S_NEW
+    veeam.get_session.return_value = session(S_NEW, 'Warning')
+    veeam.get_session_log.return_value = [{'message': 'TTL not restored'}]
+    code, result = run_module(restore_module, args())
+    assert code == 0
+    assert result['session']['log'] == [{'message': 'TTL not restored'}]
+    assert 'finished with warnings' in str(result['warnings']) and S_NEW in str(result['warnings'])
+
+
+def test_wait_timeout_fails_with_the_wait_and_session_id(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    veeam.start_restore.return_value = S_NEW
+    veeam.get_session.return_value = session(S_NEW, 'Running')
+    code, result = run_module(restore_module, args(wait_timeout=10))
+    assert code == 1
+    assert 'still running' in result['msg'] and S_NEW in result['msg']
+    assert result['session_id'] == S_NEW
+    assert result['wait']['elapsed_seconds'] == 10.0
+
+
+def test_restore_to_original_targets_the_original_table(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    code, result = run_module(restore_module, {
+        'restore_point_id': POINT_ID, 'restore_to_original': True,
+        'authentication': {'access_key': 'AKIAEXAMPLEKEY', 'secret_key': 'wJalrXUtnFEMI/K7MDENG'}}, check_mode=True)
+    assert code == 0
+    assert result['target'] == {'table_name': 'orders', 'region': 'us-east-1'}
+    assert result['request']['restoreToOriginal'] is True
+    assert 'differentLocationSpecification' not in result['request']
+    assert 'wJalrXUtnFEMI/K7MDENG' not in str(result)  # no_log secret masked in the returned request
+    veeam.start_restore.assert_not_called()
+
+
+BAD_INPUTS = [
+    ('malformed restore_point_id', {'restore_point_id': 'not-a-uuid'}, ['restore_point_id']),
+    ('provisioned without units', {'capacity_mode': 'provisioned'},
+     ['capacity_mode', 'read_capacity_units', 'write_capacity_units']),
+    ('provisioned with one unit', {'capacity_mode': 'provisioned', 'read_capacity_units': 5}, ['write_capacity_units']),
+    ('units without provisioned', {'capacity_mode': REMOVE, 'read_capacity_units': 5, 'write_capacity_units': 5},
+     ['read_capacity_units', 'capacity_mode']),
+    ('units with on_demand', {'write_capacity_units': 5}, ['write_capacity_units', 'capacity_mode']),
+    ('zero units', {'capacity_mode': 'provisioned', 'read_capacity_units': 0, 'write_capacity_units': 5},
+     ['read_capacity_units']),
+    ('target_table_name missing', {'target_table_name': REMOVE}, ['target_table_name']),
+    ('target_table_name too short', {'target_table_name': 'ab'}, ['target_table_name']),
+    ('target_table_name bad characters', {'target_table_name': 'orders drill!'}, ['target_table_name']),
+    ('new-table options with restore_to_original', {'restore_to_original': True, 'target_table_name': REMOVE},
+     ['capacity_mode', 'point_in_time_recovery', 'restore_to_original']),
+    ('target name with restore_to_original', {'restore_to_original': True, 'capacity_mode': REMOVE,
+                                              'point_in_time_recovery': REMOVE}, ['target_table_name']),
+    ('iam_role_id and access_key', {'authentication': {'iam_role_id': ROLE_ID, 'access_key': 'AKIAEXAMPLEKEY',
+                                                       'secret_key': 'wJalrXUtnFEMI/K7MDENG'}},
+     ['iam_role_id', 'access_key']),
+    ('neither iam_role_id nor access_key', {'authentication': {}}, ['iam_role_id', 'access_key']),
+    ('access_key without secret_key', {'authentication': {'access_key': 'AKIAEXAMPLEKEY'}}, ['secret_key']),
+    ('iam_role_id not a uuid', {'authentication': {'iam_role_id': 'my-role'}}, ['iam_role_id']),
+    ('authentication missing', {'authentication': REMOVE}, ['authentication']),
+    ('negative wait_timeout', {'wait_timeout': -1}, ['wait_timeout']),
+    ('poll_interval 0', {'poll_interval': 0}, ['poll_interval']),
+    ('server missing', {'server': REMOVE}, ['server', 'VEEAM_AWS_SERVER']),
+    ('server not a URL', {'server': 'vbaws.test:11005'}, ['server', 'https://']),
+    ('bad api_version', {'api_version': '1.7'}, ['api_version', '1.7-rev0']),
+    ('username missing', {'username': REMOVE}, ['username']),
+    ('timeout 0', {'timeout': 0}, ['timeout']),
+    ('bad table_class', {'table_class': 'glacier'}, ['table_class']),
+]
+
+
+@pytest.mark.parametrize('overrides, names', [case[1:] for case in BAD_INPUTS], ids=[case[0] for case in BAD_INPUTS])
+def test_bad_input_fails_before_any_call(veeam, run_module, overrides, names):
+    module_args = dict(CONNECTION, **ARGS)
+    module_args.update(overrides)
+    module_args = {key: value for key, value in module_args.items() if value is not REMOVE}
+    code, result = run_module(restore_module, module_args, connection=False)
+    assert code == 1
+    assert result['failed'] is True
+    for name in names:
+        assert name in result['msg'], result['msg']
+    assert 'hunter22-Secret' not in result['msg']
+    veeam.connect.assert_not_called()
+    veeam.get_restore_point.assert_not_called()
+    veeam.find_restore_sessions.assert_not_called()
+    veeam.start_restore.assert_not_called()
+    veeam.get_session.assert_not_called()

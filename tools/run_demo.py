@@ -1,0 +1,41 @@
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`make demo`: start the simulators, run the demo playbook against the installed collection, stop them."""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import subprocess
+import sys
+
+import yaml
+
+from sim_support import REPO, simulators
+
+
+def demo_vars():
+    seed = yaml.safe_load((REPO / 'simulators' / 'veeam_aws' / 'seed.yml').read_text())
+    orders = [table for table in seed['tables'] if table['name'] == 'orders'][0]
+    return {'demo_table': 'orders', 'demo_account': str(orders['account']), 'demo_iam_role_id': seed['iam_roles'][0]['id']}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--state-dir', required=True, type=pathlib.Path)
+    parser.add_argument('--collections', required=True, type=pathlib.Path, help='collections path the demo installs into')
+    parser.add_argument('--playbook', default=str(REPO / 'examples' / 'demo_veeam_aws.yml'))
+    args = parser.parse_args()
+    with simulators(args.state_dir) as (endpoints, sim_env):
+        env = dict(os.environ, **sim_env)
+        env['VEEAM_AWS_CA_PATH'] = endpoints['veeam_aws_ca']
+        env['ANSIBLE_COLLECTIONS_PATH'] = str(args.collections.resolve())
+        # Use the copy installed from the built tarball, never the checkout.
+        env['ANSIBLE_COLLECTIONS_SCAN_SYS_PATH'] = 'false'
+        print('simulators: %s' % ', '.join('%s %s' % item for item in endpoints.items() if isinstance(item[1], str)))
+        command = ['ansible-playbook', args.playbook, '-e', yaml.safe_dump(demo_vars(), default_flow_style=True).strip()]
+        return subprocess.run(command, env=env, check=False).returncode
+
+
+if __name__ == '__main__':
+    sys.exit(main())

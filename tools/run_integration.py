@@ -1,0 +1,83 @@
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run the ansible-test integration targets against freshly started simulators.
+
+The run is at -vvvv and its whole output goes to a log, which is then searched for every secret
+the simulators know (passwords, access and refresh tokens, secret keys): one found fails the run.
+The simulators are stopped whatever happens.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import subprocess
+import sys
+
+import yaml
+
+from sim_support import REPO, fetch_json, simulators
+
+
+def integration_vars(endpoints, env):
+    """What the targets need: where the simulators are, the demo credentials, seeded ids."""
+    seed = yaml.safe_load((REPO / 'simulators' / 'veeam_aws' / 'seed.yml').read_text())
+    tables = {(table['name'], str(table['account'])): table for table in seed['tables']}
+    orders = [table for (name, _account), table in tables.items() if name == 'orders'][0]
+    customers = [table for (name, _account), table in tables.items() if name == 'customers'][0]
+    return {
+        'veeam_aws_server': endpoints['veeam_aws'],
+        'veeam_aws_username': env['VEEAM_AWS_USERNAME'],
+        'veeam_aws_password': env['VEEAM_AWS_PASSWORD'],
+        'sim_ca_path': endpoints['veeam_aws_ca'],
+        'dynamodb_endpoint': endpoints['dynamodb'],
+        'veeam_aws_orders_account': str(orders['account']),
+        'veeam_aws_customers_id': customers['id'],
+        'veeam_aws_iam_role_id': seed['iam_roles'][0]['id'],
+        'veeam_aws_restore_secret_key': 'wJalrXUtnFEMI/K7MDENG/' + os.urandom(8).hex(),
+    }
+
+
+def find_leaks(log_text, secrets):
+    return sorted({secret for secret in secrets if secret and len(secret) >= 6 and secret in log_text})
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--state-dir', required=True, type=pathlib.Path)
+    parser.add_argument('--collection', required=True, type=pathlib.Path)
+    parser.add_argument('--log', required=True, type=pathlib.Path)
+    parser.add_argument('targets', nargs='*')
+    args = parser.parse_args()
+
+    with simulators(args.state_dir) as (endpoints, env):
+        variables = integration_vars(endpoints, env)
+        (args.collection / 'tests' / 'integration' / 'integration_config.yml').write_text(yaml.safe_dump(variables))
+        args.log.parent.mkdir(parents=True, exist_ok=True)
+        command = ['ansible-test', 'integration', '--local', '--python', '%d.%d' % sys.version_info[:2],
+                   '--color', 'no', '-vvvv'] + args.targets
+        print('running: %s (output in %s)' % (' '.join(command), args.log), flush=True)
+        with args.log.open('w') as log:
+            result = subprocess.run(command, cwd=args.collection, stdout=log, stderr=subprocess.STDOUT, check=False)
+        text = args.log.read_text(errors='replace')
+        secrets = list(fetch_json(endpoints['veeam_aws'] + '/_sim/secrets', endpoints['veeam_aws_ca']))
+        secrets += [variables['veeam_aws_password'], variables['veeam_aws_restore_secret_key']]
+        leaks = find_leaks(text, secrets)
+
+    summary = [line for line in text.splitlines() if line.startswith(('PLAY RECAP', 'localhost ', 'ERROR', 'FATAL'))]
+    print('\n'.join(summary[-40:]))
+    if result.returncode != 0:
+        print('\n'.join(text.splitlines()[-120:]))
+        print('integration: ansible-test failed (rc=%s); full -vvvv log: %s' % (result.returncode, args.log))
+        return 1
+    if leaks:
+        print('integration: %d secret(s) found in the -vvvv output (%s...): %s'
+              % (len(leaks), leaks[0][:4], args.log))
+        return 1
+    print('integration: all targets passed; %d known secrets searched in %d bytes of -vvvv output, none found'
+          % (len(set(secrets)), len(text)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

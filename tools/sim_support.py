@@ -1,0 +1,45 @@
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Start and stop the bundled simulators around a block of work (integration tests, the demo)."""
+from __future__ import annotations
+
+import contextlib
+import json
+import pathlib
+import shlex
+import ssl
+import subprocess
+import sys
+import urllib.request
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+
+
+def read_env_file(path):
+    """The `export NAME=value` lines that simulators.ctl writes, as a dict."""
+    env = {}
+    for line in path.read_text().splitlines():
+        if line.startswith('export '):
+            name, _sep, value = line[len('export '):].partition('=')
+            env[name] = shlex.split(value)[0] if value else ''
+    return env
+
+
+def fetch_json(url, ca_path=None):
+    context = ssl.create_default_context(cafile=ca_path) if url.startswith('https') else None
+    with urllib.request.urlopen(url, context=context, timeout=30) as response:
+        return json.load(response)
+
+
+@contextlib.contextmanager
+def simulators(state_dir):
+    """Yield (endpoints, env) of freshly started simulators; always stop them afterwards."""
+    state_dir = pathlib.Path(state_dir)
+    ctl = [sys.executable, '-m', 'simulators.ctl']
+    subprocess.run(ctl + ['down', '--state-dir', str(state_dir)], cwd=REPO, check=False)
+    subprocess.run(ctl + ['up', '--state-dir', str(state_dir)], cwd=REPO, check=True)
+    try:
+        endpoints = json.loads((state_dir / 'endpoints.json').read_text())
+        yield endpoints, read_env_file(state_dir / 'env.sh')
+    finally:
+        subprocess.run(ctl + ['down', '--state-dir', str(state_dir)], cwd=REPO, check=False)
