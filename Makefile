@@ -76,8 +76,11 @@ build: venv
 sanity: collection ansible-test-bootstrap
 	$(ANSIBLE_TEST) sanity --venv --python $(TEST_PY) --color no
 
+# Filter plugins import controller code, which switches module warnings to the controller's
+# display for the whole process; so plugin tests and module tests run in separate processes.
 units: collection
-	$(ANSIBLE_TEST) units --local --python $(TEST_PY) --color no tests/unit/plugins/
+	$(ANSIBLE_TEST) units --local --python $(TEST_PY) --color no tests/unit/plugins/module_utils/ tests/unit/plugins/modules/
+	$(ANSIBLE_TEST) units --local --python $(TEST_PY) --color no tests/unit/plugins/filter/
 
 sim-units: venv
 	$(BIN)/python -m pytest -q tests/simulators
