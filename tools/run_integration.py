@@ -22,9 +22,8 @@ from sim_support import REPO, fetch_json, simulators
 def integration_vars(endpoints, env):
     """What the targets need: where the simulators are, the demo credentials, seeded ids."""
     seed = yaml.safe_load((REPO / 'simulators' / 'veeam_aws' / 'seed.yml').read_text())
-    tables = {(table['name'], str(table['account'])): table for table in seed['tables']}
-    orders = [table for (name, _account), table in tables.items() if name == 'orders'][0]
-    customers = [table for (name, _account), table in tables.items() if name == 'customers'][0]
+    orders = next(table for table in seed['tables'] if table['name'] == 'orders')
+    customers = next(table for table in seed['tables'] if table['name'] == 'customers')
     return {
         'veeam_aws_server': endpoints['veeam_aws'],
         'veeam_aws_username': env['VEEAM_AWS_USERNAME'],

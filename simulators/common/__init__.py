@@ -1,0 +1,2 @@
+"""Pieces every product simulator shares: the HTTP framework, TLS, fault injection, the CLI."""
+from __future__ import annotations

@@ -1,0 +1,68 @@
+"""Fault injection: which requests fail, and how.
+
+A fault is decided before the request reaches its handler, so a faulted request never changes
+state. That is the contract clients rely on when they retry a POST after a 429 or a 503.
+"""
+from __future__ import annotations
+
+import random
+import re
+import threading
+from typing import Any
+
+KINDS = ('429', '429-no-retry-after', '502', '503', '504', 'drop', 'slow', 'malformed')
+CONTROL_PREFIX = '/_sim/'
+SLOW_SECONDS = 2.0
+
+
+class FaultConfigError(ValueError):
+    """The fault configuration posted to /_sim/faults is not valid."""
+
+
+class FaultInjector:
+    """Decides, per request, whether and how to fail it. Deterministic for a given seed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.rate = 0.0
+        self.kinds: list[str] = list(KINDS)
+        self.seed: int | None = None
+        self.paths: str | None = None
+        self._paths_re: re.Pattern[str] | None = None
+        self._random = random.Random()
+
+    def configure(self, doc: dict[str, Any]) -> None:
+        """Replace the configuration; missing keys take their defaults."""
+        unknown = set(doc) - {'rate', 'kinds', 'seed', 'paths'}
+        if unknown:
+            raise FaultConfigError(f'unknown fault settings: {sorted(unknown)}')
+        rate = doc.get('rate', 0.0)
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise FaultConfigError('rate must be a number between 0 and 1')
+        kinds = doc.get('kinds') or list(KINDS)
+        bad = [kind for kind in kinds if kind not in KINDS]
+        if not isinstance(kinds, list) or bad:
+            raise FaultConfigError(f'kinds must be a list drawn from {list(KINDS)}')
+        paths = doc.get('paths')
+        try:
+            paths_re = re.compile(paths) if paths else None
+        except (re.error, TypeError) as exc:
+            raise FaultConfigError(f'paths is not a valid regular expression: {exc}') from exc
+        with self._lock:
+            self.rate, self.kinds, self.seed, self.paths = float(rate), list(kinds), doc.get('seed'), paths
+            self._paths_re = paths_re
+            self._random = random.Random(self.seed)
+
+    def describe(self) -> dict[str, Any]:
+        return {'rate': self.rate, 'kinds': list(self.kinds), 'seed': self.seed, 'paths': self.paths}
+
+    def decide(self, path: str) -> str | None:
+        """The fault kind for this request, or None. The control API is never faulted."""
+        if path.startswith(CONTROL_PREFIX) or self.rate <= 0:
+            return None
+        if self._paths_re is not None and not self._paths_re.search(path):
+            return None
+        with self._lock:
+            if self._random.random() >= self.rate:
+                return None
+            return self._random.choice(self.kinds)

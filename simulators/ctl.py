@@ -1,0 +1,229 @@
+"""Start, stop and show the simulators: python -m simulators.ctl up|down|status --state-dir .sim [--only NAME].
+
+`up` starts moto DynamoDB and every registered product simulator as detached processes, waits for
+their health checks and writes endpoints.json and env.sh. A new product simulator is one entry in
+SIMULATORS.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import shlex
+import signal
+import socket
+import ssl
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Callable
+
+import yaml
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+HEALTH_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 5.0
+AWS_ENV = {'AWS_ACCESS_KEY_ID': 'testing', 'AWS_SECRET_ACCESS_KEY': 'testing', 'AWS_DEFAULT_REGION': 'us-east-1'}
+
+
+def _first_password_user(seed: pathlib.Path) -> dict:
+    """The seeded user a demo logs in as: the first one without MFA."""
+    users = yaml.safe_load(seed.read_text(encoding='utf-8')).get('users', [])
+    return next(user for user in users if not user.get('mfa'))
+
+
+def _veeam_aws_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, str]:
+    user = _first_password_user(seed)
+    return {'VEEAM_AWS_SERVER': url, 'VEEAM_AWS_USERNAME': user['username'], 'VEEAM_AWS_PASSWORD': str(user['password']),
+            'SIM_CA_PATH': ca_path}
+
+
+@dataclass
+class ProductSim:
+    """How to launch one product simulator and what it exports to env.sh."""
+
+    module: str
+    seed: pathlib.Path
+    env: Callable[[str, str, pathlib.Path], dict[str, str]]
+    extra_args: list[str] = field(default_factory=list)
+
+
+SIMULATORS: dict[str, ProductSim] = {
+    'veeam_aws': ProductSim('simulators.veeam_aws', REPO / 'simulators' / 'veeam_aws' / 'seed.yml', _veeam_aws_env),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+def spawn(command: list[str], log_path: pathlib.Path) -> int:
+    """Start a detached process (own session, so it outlives this command) and return its pid."""
+    # The repo on PYTHONPATH makes `-m simulators.x` work whatever the caller's directory is.
+    env = {**os.environ, 'PYTHONPATH': os.pathsep.join(filter(None, [str(REPO), os.environ.get('PYTHONPATH')]))}
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, str(log_path), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+        (os.POSIX_SPAWN_DUP2, 1, 2),
+    ]
+    return os.posix_spawn(command[0], command, env, file_actions=actions, setsid=True)
+
+
+def wait_healthy(url: str, pid: int, ca_path: str | None = None) -> None:
+    context = ssl.create_default_context(cafile=ca_path) if ca_path else None
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            raise RuntimeError(f'process {pid} for {url} exited during start-up; see its log in the state dir')
+        try:
+            with urllib.request.urlopen(url, context=context, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f'{url} did not answer within {HEALTH_TIMEOUT_S:.0f} s')
+
+
+def wait_for_file(path: pathlib.Path, pid: int) -> str:
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if path.exists():
+            return path.read_text(encoding='utf-8').strip()
+        if not _alive(pid):
+            raise RuntimeError(f'process {pid} exited before writing {path}')
+        time.sleep(0.1)
+    raise RuntimeError(f'{path} was not written within {HEALTH_TIMEOUT_S:.0f} s')
+
+
+def start_moto(state_dir: pathlib.Path) -> tuple[str, int]:
+    port = free_port()
+    pid = spawn([sys.executable, '-m', 'moto.server', '-H', '127.0.0.1', '-p', str(port)], state_dir / 'moto.log')
+    url = f'http://127.0.0.1:{port}'
+    wait_healthy(f'{url}/moto-api/', pid)
+    return url, pid
+
+
+def start_product(name: str, state_dir: pathlib.Path, dynamodb: str) -> tuple[str, str, int]:
+    spec = SIMULATORS[name]
+    port_file, state_file = state_dir / f'{name}.port', state_dir / f'{name}-state.json'
+    # `up` always starts from the seed; the state file only carries state across restarts of a running set.
+    for stale in (port_file, state_file):
+        stale.unlink(missing_ok=True)
+    command = [sys.executable, '-m', spec.module, '--host', '127.0.0.1', '--port', '0', '--tls', '--state-dir', str(state_dir),
+               '--seed', str(spec.seed), '--dynamodb-endpoint', dynamodb, '--port-file', str(port_file),
+               '--state-file', str(state_file), *spec.extra_args]
+    pid = spawn(command, state_dir / f'{name}.log')
+    url = f'https://127.0.0.1:{wait_for_file(port_file, pid)}'
+    ca_path = str((state_dir / f'{name}-cert.pem').resolve())
+    wait_healthy(f'{url}/_sim/health', pid, ca_path)
+    return url, ca_path, pid
+
+
+def write_env(state_dir: pathlib.Path, env: dict[str, str]) -> None:
+    lines = [f'export {name}={shlex.quote(value)}' for name, value in env.items()]
+    (state_dir / 'env.sh').write_text('\n'.join(lines) + '\n', encoding='utf-8')
+
+
+def up(state_dir: pathlib.Path, only: list[str]) -> None:
+    state_dir.mkdir(parents=True, exist_ok=True)
+    if (state_dir / 'endpoints.json').exists():
+        down(state_dir)
+    endpoints: dict = {'pids': {}}
+    try:
+        endpoints['dynamodb'], endpoints['pids']['dynamodb'] = start_moto(state_dir)
+        env = {'AWS_ENDPOINT_URL_DYNAMODB': endpoints['dynamodb'], **AWS_ENV}
+        for name in only or SIMULATORS:
+            url, ca_path, endpoints['pids'][name] = start_product(name, state_dir, endpoints['dynamodb'])
+            endpoints[name], endpoints[f'{name}_ca'] = url, ca_path
+            env.update(SIMULATORS[name].env(url, ca_path, SIMULATORS[name].seed))
+    finally:
+        # Written even on failure, so `down` can stop what did start.
+        (state_dir / 'endpoints.json').write_text(json.dumps(endpoints, indent=2) + '\n', encoding='utf-8')
+    write_env(state_dir, env)
+    status(state_dir)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child still answers kill(0); its /proc state says Z.
+    stat = pathlib.Path(f'/proc/{pid}/stat')
+    return not (stat.exists() and stat.read_text(encoding='utf-8').split(') ')[-1].startswith('Z'))
+
+
+def _ours(pid: int) -> bool:
+    """Only stop a pid that still runs one of our commands: pids get reused."""
+    cmdline = pathlib.Path(f'/proc/{pid}/cmdline')
+    try:
+        command = cmdline.read_bytes().replace(b'\0', b' ').decode(errors='replace')
+    except OSError:
+        return _alive(pid)
+    return 'simulators.' in command or 'moto.server' in command
+
+
+def stop_pid(pid: int) -> None:
+    if not (_alive(pid) and _ours(pid)):
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _alive(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+def down(state_dir: pathlib.Path) -> None:
+    endpoints_file = state_dir / 'endpoints.json'
+    if not endpoints_file.exists():
+        print(f'no simulators recorded in {state_dir}')
+        return
+    for name, pid in json.loads(endpoints_file.read_text(encoding='utf-8')).get('pids', {}).items():
+        stop_pid(int(pid))
+        print(f'stopped {name} (pid {pid})')
+    endpoints_file.unlink(missing_ok=True)
+    (state_dir / 'env.sh').unlink(missing_ok=True)
+
+
+def status(state_dir: pathlib.Path) -> None:
+    endpoints_file = state_dir / 'endpoints.json'
+    if not endpoints_file.exists():
+        print(f'no simulators running from {state_dir}')
+        return
+    endpoints = json.loads(endpoints_file.read_text(encoding='utf-8'))
+    for name, pid in endpoints.get('pids', {}).items():
+        state = 'running' if _alive(int(pid)) else 'stopped'
+        print(f"{name:12} {endpoints.get(name, '-'):32} pid {pid} {state}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog='python -m simulators.ctl', description='Start and stop the bundled simulators.')
+    parser.add_argument('command', choices=('up', 'down', 'status'))
+    parser.add_argument('--state-dir', type=pathlib.Path, default=pathlib.Path('.sim'))
+    parser.add_argument('--only', action='append', choices=sorted(SIMULATORS), help='start only this product simulator (repeatable)')
+    args = parser.parse_args(argv)
+    state_dir = args.state_dir.resolve()
+    try:
+        if args.command == 'up':
+            up(state_dir, args.only or [])
+        elif args.command == 'down':
+            down(state_dir)
+        else:
+            status(state_dir)
+    except RuntimeError as exc:
+        print(f'error: {exc}', file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
