@@ -133,7 +133,8 @@ class ApiClient:
         self.session = session or requests.Session()
         self.session.headers.update(headers or {})
         # requests takes either False or the path of a CA bundle in `verify`.
-        self.session.verify = (ca_path or True) if validate_certs else False
+        self.verify = (ca_path or True) if validate_certs else False
+        self.session.verify = self.verify
         self.request_count = 0
         self.retry_count = 0
         if auth is not None:
@@ -187,8 +188,9 @@ class ApiClient:
     def _send(self, method, url, params, json, data, headers):
         self.request_count += 1
         try:
+            # verify per request: a session-level CA path loses to REQUESTS_CA_BUNDLE in the environment.
             return self.session.request(method, url, params=params, json=json, data=data,
-                                        headers=headers, timeout=self.timeout)
+                                        headers=headers, timeout=self.timeout, verify=self.verify)
         except requests.exceptions.SSLError as exc:
             raise ApiError(self.redact(
                 'TLS certificate verification failed for %s: %s. Set ca_path to the CA bundle that signed the '

@@ -12,7 +12,7 @@ import requests
 
 BASE = 'https://vbaws.test:11005'
 
-Call = collections.namedtuple('Call', 'method url params data json headers timeout')
+Call = collections.namedtuple('Call', 'method url params data json headers timeout verify')
 
 
 class FakeResponse:
@@ -50,10 +50,10 @@ class FakeSession:
     def add(self, *answers):
         self.queue.extend(answers)
 
-    def request(self, method, url, params=None, data=None, json=None, headers=None, timeout=None):
+    def request(self, method, url, params=None, data=None, json=None, headers=None, timeout=None, verify=None):
         merged = requests.structures.CaseInsensitiveDict(self.headers)
         merged.update(headers or {})
-        self.calls.append(Call(method, url, params, data, json, merged, timeout))
+        self.calls.append(Call(method, url, params, data, json, merged, timeout, verify))
         if not self.queue:
             raise AssertionError('unexpected request: %s %s' % (method, url))
         item = self.queue.popleft()

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import email.utils
+import io
 import random
 import time
 
@@ -13,6 +14,7 @@ import requests
 
 from ansible_collections.recoverops.restore.plugins.module_utils._http import (
     REDACTED,
+    ApiClient,
     ApiConnectionError,
     ApiError,
     Redactor,
@@ -240,8 +242,28 @@ def test_ssl_error_names_ca_path_and_validate_certs(make_client, session):
     (False, '/etc/pki/vbaws-ca.pem', False),
 ])
 def test_tls_options_set_session_verify(make_client, session, validate_certs, ca_path, expected):
-    make_client(validate_certs=validate_certs, ca_path=ca_path)
+    client = make_client(validate_certs=validate_certs, ca_path=ca_path)
     assert session.verify == expected
+    session.add(answer(200, {}))
+    client.request('GET', '/api/v1/x')
+    assert session.calls[0].verify == expected
+
+
+def test_ca_path_wins_over_requests_ca_bundle_in_the_environment(monkeypatch, tmp_path):
+    # requests lets REQUESTS_CA_BUNDLE replace a session-level CA path; an explicit ca_path must not lose.
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(tmp_path / 'system-bundle.pem'))
+    seen = {}
+
+    def send(_adapter, request, **kwargs):
+        seen['verify'] = kwargs['verify']
+        response = requests.Response()
+        response.status_code, response.raw, response.request = 200, io.BytesIO(b'{}'), request
+        return response
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, 'send', send)
+    client = ApiClient('https://vbaws.test:11005', ca_path='/etc/pki/vbaws-ca.pem', sleep=lambda _s: None)
+    client.request('GET', '/api/v1/x')
+    assert seen['verify'] == '/etc/pki/vbaws-ca.pem'
 
 
 # -- requests as sent -------------------------------------------------------------------------------
