@@ -11,7 +11,7 @@ import sys
 
 import yaml
 
-from sim_support import REPO, simulators
+from sim_support import REPO, simulators, venv_tool
 
 
 def demo_vars():
@@ -33,7 +33,7 @@ def main():
         # Use the copy installed from the built tarball, never the checkout.
         env['ANSIBLE_COLLECTIONS_SCAN_SYS_PATH'] = 'false'
         print('simulators: %s' % ', '.join('%s %s' % item for item in endpoints.items() if isinstance(item[1], str)))
-        command = ['ansible-playbook', args.playbook, '-e', yaml.safe_dump(demo_vars(), default_flow_style=True).strip()]
+        command = [venv_tool('ansible-playbook'), args.playbook, '-e', yaml.safe_dump(demo_vars(), default_flow_style=True).strip()]
         return subprocess.run(command, env=env, check=False).returncode
 
 

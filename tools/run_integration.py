@@ -16,7 +16,7 @@ import sys
 
 import yaml
 
-from sim_support import REPO, fetch_json, simulators
+from sim_support import REPO, VENV_BIN, fetch_json, simulators, venv_tool
 
 
 def integration_vars(endpoints, env):
@@ -24,6 +24,7 @@ def integration_vars(endpoints, env):
     seed = yaml.safe_load((REPO / 'simulators' / 'veeam_aws' / 'seed.yml').read_text())
     orders = next(table for table in seed['tables'] if table['name'] == 'orders')
     customers = next(table for table in seed['tables'] if table['name'] == 'customers')
+    mfa_user = next(user for user in seed['users'] if user.get('mfa'))
     return {
         'veeam_aws_server': endpoints['veeam_aws'],
         'veeam_aws_username': env['VEEAM_AWS_USERNAME'],
@@ -33,6 +34,8 @@ def integration_vars(endpoints, env):
         'veeam_aws_orders_account': str(orders['account']),
         'veeam_aws_customers_id': customers['id'],
         'veeam_aws_iam_role_id': seed['iam_roles'][0]['id'],
+        'veeam_aws_mfa_username': mfa_user['username'],
+        'veeam_aws_mfa_password': mfa_user['password'],
         'veeam_aws_restore_secret_key': 'wJalrXUtnFEMI/K7MDENG/' + os.urandom(8).hex(),
     }
 
@@ -53,14 +56,15 @@ def main():
         variables = integration_vars(endpoints, env)
         (args.collection / 'tests' / 'integration' / 'integration_config.yml').write_text(yaml.safe_dump(variables))
         args.log.parent.mkdir(parents=True, exist_ok=True)
-        command = ['ansible-test', 'integration', '--local', '--python', '%d.%d' % sys.version_info[:2],
+        command = [venv_tool('ansible-test'), 'integration', '--local', '--python', '%d.%d' % sys.version_info[:2],
                    '--color', 'no', '-vvvv'] + args.targets
         print('running: %s (output in %s)' % (' '.join(command), args.log), flush=True)
+        env = dict(os.environ, PATH='%s%s%s' % (VENV_BIN, os.pathsep, os.environ.get('PATH', '')))
         with args.log.open('w') as log:
-            result = subprocess.run(command, cwd=args.collection, stdout=log, stderr=subprocess.STDOUT, check=False)
+            result = subprocess.run(command, cwd=args.collection, stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
         text = args.log.read_text(errors='replace')
         secrets = list(fetch_json(endpoints['veeam_aws'] + '/_sim/secrets', endpoints['veeam_aws_ca']))
-        secrets += [variables['veeam_aws_password'], variables['veeam_aws_restore_secret_key']]
+        secrets += [variables['veeam_aws_password'], variables['veeam_aws_mfa_password'], variables['veeam_aws_restore_secret_key']]
         leaks = find_leaks(text, secrets)
 
     summary = [line for line in text.splitlines() if line.startswith(('PLAY RECAP', 'localhost ', 'ERROR', 'FATAL'))]

@@ -13,6 +13,12 @@ import sys
 import urllib.request
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
+# The Ansible tools of the virtualenv that runs this script, whatever PATH says.
+VENV_BIN = pathlib.Path(sys.executable).parent
+
+
+def venv_tool(name):
+    return str(VENV_BIN / name)
 
 
 def read_env_file(path):
