@@ -66,7 +66,7 @@ test: venv
 changelog: venv
 	$(BIN)/antsibull-changelog lint
 
-lint: venv
+lint: collection
 	$(BIN)/ansible-lint --offline
 
 build: venv
