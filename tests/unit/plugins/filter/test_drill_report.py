@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+from ansible_collections.recoverops.restore.plugins.filter.drill_report import FilterModule
+
+FILTERS = FilterModule().filters()
+
+
+def run(name, outcome='succeeded', finished='2026-11-22T10:00:40Z', rpo='24h', rto='5m', errors=(), job=True):
+    started = '2026-11-22T10:00:00Z'
+    return {
+        'item': {'name': name, 'product': 'veeam_aws', 'rpo': rpo, 'rto': rto},
+        'started_at': started,
+        'restore_requested_at': '2026-11-22T10:00:02Z',
+        'restore_point': {'id': 'p-' + name, 'created_at': '2026-11-22T02:00:00Z', 'resource_name': name, 'region': 'us-east-1'},
+        'job': {'id': 'j-' + name, 'status': 'Succeeded' if outcome == 'succeeded' else 'Failed', 'outcome': outcome,
+                'started_at': '2026-11-22T10:00:02Z', 'finished_at': finished, 'duration_seconds': 38.0,
+                'msg': '' if outcome == 'succeeded' else 'Restore session j-%s ended Failed: boom' % name} if job else None,
+        'phases': [{'name': 'find', 'start': started, 'end': '2026-11-22T10:00:02Z'},
+                   {'name': 'restore', 'start': '2026-11-22T10:00:02Z', 'end': finished}],
+        'errors': list(errors),
+    }
+
+
+def report(*runs):
+    return FILTERS['dr_drill_summary'](list(runs), 'Drill', '2026-11-22T10:00:00Z', '2026-11-22T10:01:00Z')
+
+
+def test_summary_counts_and_objectives():
+    summary = report(run('orders'), run('customers', outcome='failed'))
+    assert (summary['total'], summary['passed'], summary['failed'], summary['status']) == (2, 1, 1, 'failed')
+    orders = summary['items'][0]
+    assert orders['status'] == 'passed'
+    assert orders['rpo'] == {'objective_seconds': 86400.0, 'achieved_seconds': 28802.0, 'met': True}
+    assert orders['rto'] == {'objective_seconds': 300.0, 'achieved_seconds': 40.0, 'met': True}
+    assert summary['items'][1]['errors'] == ['Restore session j-customers ended Failed: boom']
+    assert summary['duration_seconds'] == 60.0
+    assert summary['longest_restore_seconds'] == 38.0
+    json.dumps(summary)  # report.json must serialize
+
+
+def test_missed_objectives_fail_the_item():
+    summary = report(run('orders', rpo='1h', rto='10s'))
+    item = summary['items'][0]
+    assert item['status'] == 'failed'
+    assert item['rpo']['met'] is False and item['rto']['met'] is False
+    assert any(error.startswith('RPO not met') for error in item['errors'])
+    assert any(error.startswith('RTO not met') for error in item['errors'])
+
+
+def test_an_item_that_never_started_is_failed_with_its_reason():
+    summary = report(run('orders'), run('ghost', job=False, errors=['no restore point for ghost']))
+    ghost = summary['items'][1]
+    assert ghost['status'] == 'failed' and ghost['job'] is None
+    assert ghost['errors'] == ['no restore point for ghost']
+
+
+def test_junit_has_one_testcase_per_item_and_a_failure_for_failed_ones():
+    xml = FILTERS['dr_drill_junit'](report(run('orders'), run('customers & co', outcome='failed')))
+    root = ET.fromstring(xml)
+    suite = root.find('testsuite')
+    assert root.tag == 'testsuites' and suite.get('tests') == '2' and suite.get('failures') == '1'
+    cases = suite.findall('testcase')
+    assert [case.get('name') for case in cases] == ['orders', 'customers & co']
+    assert cases[0].find('failure') is None
+    assert 'boom' in cases[1].find('failure').get('message')
+    assert float(cases[0].get('time')) == 40.0
+
+
+def test_markdown_and_html_show_every_item_and_phase():
+    summary = report(run('orders'), run('customers', outcome='failed'))
+    markdown = FILTERS['dr_drill_markdown'](summary)
+    assert markdown.count('| veeam_aws |') == 2 and '## Failures' in markdown and '**customers**' in markdown
+    page = FILTERS['dr_drill_html'](summary)
+    assert page.startswith('<!DOCTYPE html>')
+    assert page.count('<rect ') == 4  # two phases for each of the two items
+    assert '<svg' in page and 'FAILED' in page
+    ET.fromstring(page[page.index('<svg'):page.index('</svg>') + len('</svg>')])  # the timeline is well-formed SVG
