@@ -50,7 +50,9 @@ def _summarize_item(run):
     restore_started = job.get('started_at') or run.get('restore_requested_at')
     restore_finished = job.get('finished_at')
     rpo = _objective(_seconds_between(point.get('created_at'), restore_started), item.get('rpo'))
-    rto = _objective(_seconds_between(run.get('started_at'), restore_finished or run.get('finished_at')), item.get('rto'))
+    # A rerun that found the restore already done measures that restore, not a negative span.
+    rto_start = min(filter(None, (run.get('started_at'), restore_started)), key=parse_timestamp, default=None)
+    rto = _objective(_seconds_between(rto_start, restore_finished or run.get('finished_at')), item.get('rto'))
     if job and job.get('outcome') not in ('succeeded', 'warning'):
         errors.append(job.get('msg') or 'restore %s ended %s' % (job.get('id'), job.get('status')))
     for objective, label in ((rpo, 'RPO'), (rto, 'RTO')):

@@ -78,3 +78,11 @@ def test_markdown_and_html_show_every_item_and_phase():
     assert page.count('<rect ') == 4  # two phases for each of the two items
     assert '<svg' in page and 'FAILED' in page
     ET.fromstring(page[page.index('<svg'):page.index('</svg>') + len('</svg>')])  # the timeline is well-formed SVG
+
+
+def test_a_rerun_that_reused_an_earlier_restore_measures_that_restore():
+    reused = run('orders')
+    reused['started_at'] = '2026-11-22T11:00:00Z'  # the drill ran again an hour later and found the restore done
+    item = report(reused)['items'][0]
+    assert item['rto']['achieved_seconds'] == 38.0
+    assert item['status'] == 'passed'
