@@ -21,12 +21,12 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo test venv collection sanity units sim-units integration lint build changelog \
+.PHONY: help demo test venv collection sanity units sim-units integration molecule lint build changelog \
         sim-up sim-down lock clean ansible-test-bootstrap
 
 help:
 	@echo "make demo   - restore the newest DynamoDB restore point on the bundled simulators"
-	@echo "make test   - every test: sanity, lint, units, simulators, integration, build"
+	@echo "make test   - every test: changelog, lint, build, sanity, units, simulators, integration, molecule"
 
 ## ---- set-up ------------------------------------------------------------------------------------
 venv: $(VENV)/.installed
@@ -60,7 +60,7 @@ sim-down:
 
 ## ---- tests -------------------------------------------------------------------------------------
 test: venv
-	$(MAKE) changelog lint build sanity units sim-units integration
+	$(MAKE) changelog lint build sanity units sim-units integration molecule
 	@echo "make test: all passed"
 
 changelog: venv
@@ -87,6 +87,10 @@ sim-units: venv
 
 integration: collection
 	$(BIN)/python tools/run_integration.py --state-dir $(SIM_DIR) --collection $(COLL_DIR) --log $(BUILD)/integration-vvvv.log
+
+# The roles against the simulators: converge, idempotence (no second restore), verify.
+molecule: collection
+	cd $(CURDIR) && NO_COLOR=1 $(BIN)/molecule test --all
 
 ## ---- demo --------------------------------------------------------------------------------------
 demo: venv build

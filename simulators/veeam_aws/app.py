@@ -37,6 +37,8 @@ class VeeamAwsSim(SimServer):
     DEFAULT_CONFIG = {
         'token_lifetime_s': 3600, 'refresh_token_lifetime_s': 7200, 'job_duration_s': 3, 'job_outcome': 'Succeeded',
         'restore_response': 'session_link', 'latency_ms': 0,
+        # Outcome per target table name, over job_outcome: lets a drill fail exactly one item.
+        'outcome_by_target': {},
     }
     COUNTER_NAMES = ('restores_started', 'logins', 'refreshes', 'logouts')
 
@@ -103,6 +105,10 @@ class VeeamAwsSim(SimServer):
         return api.problem(405, 'Method Not Allowed', f'The method {request.method} is not allowed for {request.path}.')
 
     def validate_config(self, key: str, value: Any) -> None:
+        if key == 'outcome_by_target':
+            if not isinstance(value, dict) or any(outcome not in OUTCOMES for outcome in value.values()):
+                raise ValueError(f'outcome_by_target must map table names to one of {list(OUTCOMES)}')
+            return
         if key == 'job_outcome' and value not in OUTCOMES:
             raise ValueError(f'job_outcome must be one of {list(OUTCOMES)}')
         if key == 'restore_response' and value not in ('session_link', 'empty'):
@@ -288,11 +294,12 @@ class VeeamAwsSim(SimServer):
             self.secret_keys.append(auth['secretKey'])
         table = self.tables[point.table_id]
         self.usn += 1
+        target = asdict(restore.target_for(table, different))
         session = sessions.Session(
             id=str(uuid.uuid4()), usn=self.usn, point_id=point.id, table_id=table.id, source_name=table.name,
-            item_count=len(table.items), restore_to_original=original, target=asdict(restore.target_for(table, different)),
+            item_count=len(table.items), restore_to_original=original, target=target,
             reason=reason, started=time.time(), duration_s=float(self.config['job_duration_s']),
-            planned_outcome=self.config['job_outcome'],
+            planned_outcome=self.config['outcome_by_target'].get(target['table_name'], self.config['job_outcome']),
         )
         self.sessions[session.id] = session
         self.count('restores_started')
