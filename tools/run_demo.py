@@ -1,6 +1,6 @@
 # Copyright: recoverops contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""`make demo`: start the simulators, run the demo playbook against the installed collection, stop them."""
+"""`make demo`: start the simulators, restore one table and run a drill with the installed collection, stop them."""
 from __future__ import annotations
 
 import argparse
@@ -25,6 +25,7 @@ def main():
     parser.add_argument('--state-dir', required=True, type=pathlib.Path)
     parser.add_argument('--collections', required=True, type=pathlib.Path, help='collections path the demo installs into')
     parser.add_argument('--playbook', default=str(REPO / 'examples' / 'demo_veeam_aws.yml'))
+    parser.add_argument('--report-dir', type=pathlib.Path, default=REPO / '.build' / 'dr_drill_report')
     args = parser.parse_args()
     with simulators(args.state_dir) as (endpoints, sim_env):
         env = dict(os.environ, **sim_env)
@@ -33,8 +34,16 @@ def main():
         # Use the copy installed from the built tarball, never the checkout.
         env['ANSIBLE_COLLECTIONS_SCAN_SYS_PATH'] = 'false'
         print('simulators: %s' % ', '.join('%s %s' % item for item in endpoints.items() if isinstance(item[1], str)))
-        command = [venv_tool('ansible-playbook'), args.playbook, '-e', yaml.safe_dump(demo_vars(), default_flow_style=True).strip()]
-        return subprocess.run(command, env=env, check=False).returncode
+        restore = [venv_tool('ansible-playbook'), args.playbook, '-e', yaml.safe_dump(demo_vars(), default_flow_style=True).strip()]
+        if subprocess.run(restore, env=env, check=False).returncode:
+            return 1
+        # Then a drill over every product on the simulators, from the installed collection's playbook.
+        args.report_dir.mkdir(parents=True, exist_ok=True)
+        drill = [venv_tool('ansible-playbook'), 'recoverops.restore.dr_drill', '-e', '@' + str(REPO / 'examples' / 'dr_drill_simulators.yml'),
+                 '-e', 'dr_drill_report_dir=%s' % args.report_dir.resolve()]
+        result = subprocess.run(drill, env=env, check=False).returncode
+        print('\nDrill report: %s (also report.json, junit.xml, report.md)' % (args.report_dir.resolve() / 'report.html'))
+        return result
 
 
 if __name__ == '__main__':
