@@ -1,0 +1,97 @@
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Drill scale: wall time of one dr_drill of N tables against the longest single restore job.
+
+The simulators run every restore for a fixed --job-seconds. A drill that waits for its restores
+together finishes close to that; one that waits for them in turn takes N times as long. Writes
+benchmarks/results/drill_scale.json and prints a Markdown table. Acceptance (issue 6): 20 tables
+in less than 1.5 x the longest job + 30 s.
+
+    .venv/bin/python benchmarks/drill_scale.py --tables 1 10 20 --job-seconds 20
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import pathlib
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import yaml
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / 'tools'))
+sim_support = importlib.import_module('sim_support')
+
+RESULTS = sim_support.REPO / 'benchmarks' / 'results'
+SOURCES = [{'table_name': 'orders', 'resource_aws_account_id': '111111111111'}, {'table_name': 'customers'},
+           {'table_name': 'inventory'}]
+
+
+def sim_post(endpoints, path, body):
+    request = urllib.request.Request(endpoints['veeam_aws'] + '/_sim/' + path, data=json.dumps(body).encode(),
+                                     headers={'Content-Type': 'application/json'}, method='POST')
+    context = ssl.create_default_context(cafile=endpoints['veeam_aws_ca'])
+    with urllib.request.urlopen(request, context=context, timeout=30) as answer:
+        return json.load(answer)
+
+
+def drill_vars(count, iam_role_id, report_dir, run_id):
+    items = [{
+        'name': 'table-%02d' % index,
+        'product': 'veeam_aws',
+        'source': SOURCES[index % len(SOURCES)],
+        'target': {'target_table_name': 'bench-%s-%02d' % (run_id, index), 'authentication': {'iam_role_id': iam_role_id}},
+    } for index in range(count)]
+    return {'dr_drill_name': 'drill of %d' % count, 'dr_drill_items': items, 'dr_drill_report_dir': str(report_dir),
+            'dr_drill_poll_interval': 1, 'dr_drill_fail_on_failure': True}
+
+
+def run_drill(endpoints, env, count, job_seconds, workdir):
+    seed = yaml.safe_load((sim_support.REPO / 'simulators' / 'veeam_aws' / 'seed.yml').read_text())
+    sim_post(endpoints, 'reset', {})
+    sim_post(endpoints, 'config', {'job_duration_s': job_seconds})
+    run_id = '%d-%d' % (count, int(time.time()))
+    report_dir = workdir / run_id
+    variables = workdir / ('%s.yml' % run_id)
+    variables.write_text(yaml.safe_dump(drill_vars(count, seed['iam_roles'][0]['id'], report_dir, run_id)))
+    command = [sim_support.venv_tool('ansible-playbook'), str(sim_support.REPO / 'playbooks' / 'dr_drill.yml'), '-e', '@%s' % variables]
+    started = time.monotonic()
+    result = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, check=False)
+    wall = time.monotonic() - started
+    report = json.loads((report_dir / 'report.json').read_text())
+    longest = report['longest_restore_seconds']
+    limit = 1.5 * longest + 30
+    return {'tables': count, 'job_seconds': job_seconds, 'wall_seconds': round(wall, 1), 'longest_restore_seconds': longest,
+            'limit_seconds': round(limit, 1), 'within_limit': wall < limit, 'passed': report['passed'],
+            'rc': result.returncode, 'sequential_would_take_seconds': round(count * longest, 1)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--tables', type=int, nargs='+', default=[1, 10, 20])
+    parser.add_argument('--job-seconds', type=float, default=20)
+    parser.add_argument('--output', type=pathlib.Path, default=RESULTS / 'drill_scale.json')
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix='drill-scale-') as tmp, \
+            sim_support.simulators(pathlib.Path(tmp) / 'sim') as (endpoints, sim_env):
+        env = dict(os.environ, **sim_env, VEEAM_AWS_CA_PATH=endpoints['veeam_aws_ca'],
+                   ANSIBLE_COLLECTIONS_PATH=os.environ.get('ANSIBLE_COLLECTIONS_PATH', ''))
+        rows = [run_drill(endpoints, env, count, args.job_seconds, pathlib.Path(tmp)) for count in args.tables]
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps({'benchmark': 'drill_scale', 'command': ' '.join(sys.argv), 'rows': rows}, indent=2) + '\n')
+    print('| tables | job (s) | drill wall (s) | longest restore (s) | limit 1.5x+30 (s) | within | in turn would take (s) |')
+    print('|---|---|---|---|---|---|---|')
+    for row in rows:
+        print('| %(tables)d | %(job_seconds)s | %(wall_seconds)s | %(longest_restore_seconds)s | %(limit_seconds)s | %(within_limit)s '
+              '| %(sequential_would_take_seconds)s |' % row)
+    return 0 if all(row['within_limit'] and row['rc'] == 0 and row['passed'] == row['tables'] for row in rows) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,59 @@
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Render a drill's report.html in headless Chromium: keep a screenshot, and check the rendered page.
+
+The rendered DOM must hold the timeline (one bar per phase of every item in report.json) and one
+table row per item; the screenshot is kept as a test artifact.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
+CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                  '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+
+def chromium(args, profile):
+    binary = shutil.which('chromium') or shutil.which('chromium-browser')
+    if not binary:
+        sys.exit('render_report: chromium is not installed (make installs Debian\'s chromium package)')
+    command = [binary] + CHROMIUM_FLAGS + ['--user-data-dir=%s' % profile] + args
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('report_dir', type=pathlib.Path, help='a dr_drill report directory')
+    parser.add_argument('--png', type=pathlib.Path, required=True)
+    args = parser.parse_args()
+    page = (args.report_dir / 'report.html').resolve()
+    report = json.loads((args.report_dir / 'report.json').read_text())
+    args.png.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix='chromium-') as profile:
+        dom = chromium(['--dump-dom', page.as_uri()], profile)
+        chromium(['--screenshot=%s' % args.png.resolve(), '--window-size=1100,%d' % (420 + 40 * report['total']), page.as_uri()],
+                 profile)
+    phases = sum(len(item['phases']) for item in report['items'])
+    problems = []
+    if dom.count('<rect ') != phases:
+        problems.append('the timeline has %d bars for %d phases' % (dom.count('<rect '), phases))
+    if dom.count('<tr class=') != report['total']:
+        problems.append('the table has %d item rows for %d items' % (dom.count('<tr class='), report['total']))
+    if not args.png.exists() or args.png.stat().st_size < 10000:
+        problems.append('no usable screenshot at %s' % args.png)
+    if problems:
+        print('render_report: ' + '; '.join(problems))
+        return 1
+    print('render_report: %s rendered (%d items, %d timeline bars); screenshot %s (%d bytes)'
+          % (page, report['total'], phases, args.png, args.png.stat().st_size))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
