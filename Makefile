@@ -21,7 +21,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo test venv collection sanity units sim-units integration molecule report-render chromium lint build changelog \
+.PHONY: help demo test venv collection sanity units sim-units integration molecule report-render chromium bench bench-smoke lint build changelog \
         sim-up sim-down lock clean ansible-test-bootstrap
 
 help:
@@ -60,7 +60,7 @@ sim-down:
 
 ## ---- tests -------------------------------------------------------------------------------------
 test: venv
-	$(MAKE) changelog lint build sanity units sim-units integration molecule report-render
+	$(MAKE) changelog lint build sanity units sim-units integration molecule report-render bench-smoke
 	@echo "make test: all passed"
 
 changelog: venv
@@ -99,6 +99,13 @@ report-render: chromium
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## ---- benchmarks (figures, not timed tests; CI runs only the smoke) ------------------------------
+bench: collection
+	$(BIN)/python benchmarks/drill_scale.py --tables 1 10 20 --job-seconds 20
+
+bench-smoke: collection
+	$(BIN)/python benchmarks/drill_scale.py --tables 3 --job-seconds 3 --output $(BUILD)/bench-smoke/drill_scale.json
 
 ## ---- demo --------------------------------------------------------------------------------------
 demo: venv build
