@@ -11,6 +11,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_duration, parse_timestamp
 
+JOB_FIELDS = ('id', 'status', 'outcome', 'started_at', 'finished_at', 'duration_seconds', 'created_resource', 'changed')
 PHASE_COLOURS = {'find': '#6b7280', 'restore': '#2563eb', 'verify': '#7c3aed', 'cleanup': '#d97706'}
 
 
@@ -62,8 +63,7 @@ def _summarize_item(run):
     return {
         'name': item['name'], 'product': item.get('product'), 'status': 'failed' if errors else 'passed',
         'restore_point': {key: point.get(key) for key in ('id', 'created_at', 'resource_name', 'region')} if point else None,
-        'job': {key: job.get(key) for key in ('id', 'status', 'outcome', 'started_at', 'finished_at', 'duration_seconds',
-                                               'created_resource', 'changed')} if job else None,
+        'job': {key: job.get(key) for key in JOB_FIELDS} if job else None,
         'restore_seconds': job.get('duration_seconds'),
         'rpo': rpo, 'rto': rto,
         'checks': run.get('checks') or [],
@@ -108,10 +108,10 @@ def _met(objective):
 
 
 def dr_drill_markdown(report):
-    lines = ['# %s' % report['name'], '',
-             '%s: %d of %d items passed, %s to %s (%s).' % (report['status'].upper(), report['passed'], report['total'],
-                                                             report['started_at'], report['finished_at'],
-                                                             _fmt(report['duration_seconds'])), '',
+    summary = '%s: %d of %d items passed, %s to %s (%s).' % (
+        report['status'].upper(), report['passed'], report['total'], report['started_at'], report['finished_at'],
+        _fmt(report['duration_seconds']))
+    lines = ['# %s' % report['name'], '', summary, '',
              '| item | product | status | restore point | restore | RPO achieved / objective | RTO achieved / objective |',
              '|---|---|---|---|---|---|---|']
     for item in report['items']:
