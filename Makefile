@@ -16,12 +16,13 @@ DIST := $(BUILD)/dist
 PIP_CACHE := $(HOME)/.ansible/test/cache
 ANSIBLE_TEST := cd $(COLL_DIR) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 TEST_PY := 3.11
+VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo test venv collection sanity units sim-units integration molecule report-render chromium bench bench-smoke lint build changelog \
+.PHONY: help demo test venv collection sanity units sim-units integration molecule report-render chromium awx-runner ee bench bench-smoke lint build changelog \
         sim-up sim-down lock clean ansible-test-bootstrap
 
 help:
@@ -60,7 +61,7 @@ sim-down:
 
 ## ---- tests -------------------------------------------------------------------------------------
 test: venv
-	$(MAKE) changelog lint build sanity units sim-units integration molecule report-render bench-smoke
+	$(MAKE) changelog lint build sanity units sim-units integration molecule report-render awx-runner ee bench-smoke
 	@echo "make test: all passed"
 
 changelog: venv
@@ -100,6 +101,21 @@ report-render: chromium
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# playbooks/dr_drill.yml through ansible-runner (AWX's engine), from the built tarball, with the
+# credential type's env injectors as the only connection settings.
+awx-runner: build
+	rm -rf $(BUILD)/runner-collections
+	$(BIN)/ansible-galaxy collection install --force -p $(BUILD)/runner-collections $(DIST)/recoverops-restore-$(VERSION).tar.gz
+	$(BIN)/python tools/run_awx_drill.py --state-dir $(BUILD)/sim-awx --collections $(BUILD)/runner-collections
+
+# The execution environment's build context (no image: there is no container engine here), and
+# what ansible-builder reads from the collection's own meta/execution-environment.yml.
+ee: collection
+	rm -rf $(BUILD)/ee-context
+	$(BIN)/ansible-builder create -f ee/execution-environment.yml --context $(BUILD)/ee-context
+	grep -q boto3 $(BUILD)/ee-context/_build/requirements.txt
+	$(BIN)/ansible-builder introspect --sanitize $(COLLECTIONS) | tee $(BUILD)/ee-introspect.txt | grep -q "requests.*from collection recoverops.restore"
+
 ## ---- benchmarks (figures, not timed tests; CI runs only the smoke) ------------------------------
 bench: collection
 	$(BIN)/python benchmarks/drill_scale.py --tables 1 10 20 --job-seconds 20
@@ -109,7 +125,7 @@ bench-smoke: collection
 
 ## ---- demo --------------------------------------------------------------------------------------
 demo: venv build
-	$(BIN)/ansible-galaxy collection install --force -p $(BUILD)/demo-collections $(DIST)/recoverops-restore-$$($(BIN)/python -c "import yaml;print(yaml.safe_load(open('galaxy.yml'))['version'])").tar.gz
+	$(BIN)/ansible-galaxy collection install --force -p $(BUILD)/demo-collections $(DIST)/recoverops-restore-$(VERSION).tar.gz
 	$(BIN)/python tools/run_demo.py --state-dir $(SIM_DIR) --collections $(BUILD)/demo-collections
 
 ## ---- maintenance -------------------------------------------------------------------------------

@@ -1,0 +1,77 @@
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run playbooks/dr_drill.yml the way AWX does: through ansible-runner, with the credentials in the
+environment exactly as the collection's credential types inject them.
+
+The injectors of extensions/awx/credential_types/*.yml are rendered with Jinja from the credential
+inputs (the simulators' address and demo account), as AWX renders them, and become the job's only
+connection settings. The drill must pass, and no secret may appear in the job's output.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import sys
+import tempfile
+
+import ansible_runner
+import jinja2
+import yaml
+
+from sim_support import REPO, VENV_BIN, fetch_json, simulators
+
+
+def injected_env(credential_type_file, inputs):
+    """The env block of a credential type, rendered as AWX renders it (missing inputs are empty)."""
+    credential_type = yaml.safe_load(credential_type_file.read_text())
+    fields = {field['id']: field.get('default', '') for field in credential_type['inputs']['fields']}
+    fields.update(inputs)
+    template_env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    return {name: template_env.from_string(value).render(fields) for name, value in credential_type['injectors']['env'].items()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--state-dir', required=True, type=pathlib.Path)
+    parser.add_argument('--collections', required=True, type=pathlib.Path, help='collections path with the installed collection')
+    args = parser.parse_args()
+    playbook = args.collections.resolve() / 'ansible_collections' / 'recoverops' / 'restore' / 'playbooks' / 'dr_drill.yml'
+    with simulators(args.state_dir) as (endpoints, sim_env), tempfile.TemporaryDirectory(prefix='awx-job-') as job_dir:
+        credential_env = injected_env(REPO / 'extensions' / 'awx' / 'credential_types' / 'veeam_aws.yml', {
+            'server': endpoints['veeam_aws'], 'username': sim_env['VEEAM_AWS_USERNAME'],
+            'password': sim_env['VEEAM_AWS_PASSWORD'], 'ca_path': endpoints['veeam_aws_ca'], 'validate_certs': True})
+        drill = yaml.safe_load((REPO / 'examples' / 'dr_drill_simulators.yml').read_text())
+        drill['dr_drill_report_dir'] = os.path.join(job_dir, 'report')
+        # Only what AWX would give the job: the injected credential, the collection, the runner's Python.
+        envvars = dict(credential_env, ANSIBLE_COLLECTIONS_PATH=str(args.collections.resolve()),
+                       PATH='%s%s%s' % (VENV_BIN, os.pathsep, os.environ.get('PATH', '')))
+        for name in [name for name in os.environ if name.startswith(('VEEAM_', 'CLUMIO_'))]:
+            os.environ.pop(name)
+        os.environ['PATH'] = envvars['PATH']
+        job = ansible_runner.run(private_data_dir=job_dir, playbook=str(playbook), envvars=envvars, extravars=drill,
+                                 quiet=True, timeout=600)
+        output = job.stdout.read()
+        events = len(list(job.events))
+        report = json.loads(pathlib.Path(drill['dr_drill_report_dir'], 'report.json').read_text()) if job.rc == 0 else {}
+        secrets = fetch_json(endpoints['veeam_aws'] + '/_sim/secrets', endpoints['veeam_aws_ca'])
+        leaks = [secret for secret in secrets if len(secret) >= 6 and secret in output]
+    print('ansible-runner: status %s, rc %s, %d events; injected %s'
+          % (job.status, job.rc, events, ', '.join(sorted(credential_env))))
+    if job.status != 'successful' or job.rc != 0:
+        print(output[-6000:])
+        return 1
+    if report.get('status') != 'passed':
+        print('the drill did not pass: %s' % json.dumps(report, indent=1)[:3000])
+        return 1
+    if leaks:
+        print('%d secret(s) found in the job output' % len(leaks))
+        return 1
+    print('AWX-style drill passed: %d of %d items, %s s; %d known secrets searched in the job output, none found'
+          % (report['passed'], report['total'], report['duration_seconds'], len(secrets)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
