@@ -22,7 +22,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo test venv collection sanity units sim-units integration molecule report-render chromium awx-runner ee bench bench-smoke lint build changelog \
+.PHONY: help demo test venv collection sanity units sim-units integration molecule report-render chromium awx-runner ee docs-lint bench bench-smoke lint build changelog \
         sim-up sim-down lock clean ansible-test-bootstrap
 
 help:
@@ -61,11 +61,15 @@ sim-down:
 
 ## ---- tests -------------------------------------------------------------------------------------
 test: venv
-	$(MAKE) changelog lint build sanity units sim-units integration molecule report-render awx-runner ee bench-smoke
+	$(MAKE) changelog lint docs-lint build sanity units sim-units integration molecule report-render awx-runner ee bench-smoke
 	@echo "make test: all passed"
 
 changelog: venv
 	$(BIN)/antsibull-changelog lint
+
+# Every module, plugin and role argument spec as the docs site would render it.
+docs-lint: collection
+	cd $(COLL_DIR) && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 
 lint: collection
 	$(BIN)/ansible-lint --offline
