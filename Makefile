@@ -123,6 +123,7 @@ ee: collection
 ## ---- benchmarks (figures, not timed tests; CI runs only the smoke) ------------------------------
 bench: collection
 	$(BIN)/python benchmarks/drill_scale.py --tables 1 10 20 --job-seconds 20
+	$(BIN)/python benchmarks/vs_uri.py --jobs 10 60 --points 10 100000
 
 bench-smoke: collection
 	$(BIN)/python benchmarks/drill_scale.py --tables 3 --job-seconds 3 --output $(BUILD)/bench-smoke/drill_scale.json
