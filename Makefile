@@ -130,6 +130,7 @@ bench-smoke: collection
 
 ## ---- demo --------------------------------------------------------------------------------------
 demo: venv build
+	rm -rf $(BUILD)/demo-collections
 	$(BIN)/ansible-galaxy collection install --force -p $(BUILD)/demo-collections $(DIST)/recoverops-restore-$(VERSION).tar.gz
 	$(BIN)/python tools/run_demo.py --state-dir $(SIM_DIR) --collections $(BUILD)/demo-collections
 
