@@ -16,12 +16,10 @@ import importlib
 import json
 import os
 import pathlib
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 import yaml
 
@@ -31,14 +29,6 @@ sim_support = importlib.import_module('sim_support')
 RESULTS = sim_support.REPO / 'benchmarks' / 'results'
 SOURCES = [{'table_name': 'orders', 'resource_aws_account_id': '111111111111'}, {'table_name': 'customers'},
            {'table_name': 'inventory'}]
-
-
-def sim_post(endpoints, path, body):
-    request = urllib.request.Request(endpoints['veeam_aws'] + '/_sim/' + path, data=json.dumps(body).encode(),
-                                     headers={'Content-Type': 'application/json'}, method='POST')
-    context = ssl.create_default_context(cafile=endpoints['veeam_aws_ca'])
-    with urllib.request.urlopen(request, context=context, timeout=30) as answer:
-        return json.load(answer)
 
 
 def drill_vars(count, iam_role_id, report_dir, run_id):
@@ -54,8 +44,8 @@ def drill_vars(count, iam_role_id, report_dir, run_id):
 
 def run_drill(endpoints, env, count, job_seconds, workdir):
     seed = yaml.safe_load((sim_support.REPO / 'simulators' / 'veeam_aws' / 'seed.yml').read_text())
-    sim_post(endpoints, 'reset', {})
-    sim_post(endpoints, 'config', {'job_duration_s': job_seconds})
+    sim_support.sim_control(endpoints, 'reset', {})
+    sim_support.sim_control(endpoints, 'config', {'job_duration_s': job_seconds})
     run_id = '%d-%d' % (count, int(time.time()))
     report_dir = workdir / run_id
     variables = workdir / ('%s.yml' % run_id)
@@ -83,13 +73,10 @@ def main():
         env = dict(os.environ, **sim_env, VEEAM_AWS_CA_PATH=endpoints['veeam_aws_ca'],
                    ANSIBLE_COLLECTIONS_PATH=os.environ.get('ANSIBLE_COLLECTIONS_PATH', ''))
         rows = [run_drill(endpoints, env, count, args.job_seconds, pathlib.Path(tmp)) for count in args.tables]
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps({'benchmark': 'drill_scale', 'command': ' '.join(sys.argv), 'rows': rows}, indent=2) + '\n')
-    print('| tables | job (s) | drill wall (s) | longest restore (s) | limit 1.5x+30 (s) | within | in turn would take (s) |')
-    print('|---|---|---|---|---|---|---|')
-    for row in rows:
-        print('| %(tables)d | %(job_seconds)s | %(wall_seconds)s | %(longest_restore_seconds)s | %(limit_seconds)s | %(within_limit)s '
-              '| %(sequential_would_take_seconds)s |' % row)
+    sim_support.write_results(args.output, 'drill_scale', rows, [
+        ('tables', 'tables'), ('job (s)', 'job_seconds'), ('drill wall (s)', 'wall_seconds'),
+        ('longest restore (s)', 'longest_restore_seconds'), ('limit 1.5x+30 (s)', 'limit_seconds'), ('within', 'within_limit'),
+        ('in turn would take (s)', 'sequential_would_take_seconds')])
     return 0 if all(row['within_limit'] and row['rc'] == 0 and row['passed'] == row['tables'] for row in rows) else 1
 
 

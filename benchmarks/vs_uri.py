@@ -19,12 +19,10 @@ import json
 import os
 import pathlib
 import re
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 import yaml
 
@@ -36,16 +34,6 @@ SEED = yaml.safe_load((sim_support.REPO / 'simulators' / 'veeam_aws' / 'seed.yml
 CUSTOMERS = next(table for table in SEED['tables'] if table['name'] == 'customers')
 
 
-def sim(endpoints, path, body=None, method=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(endpoints['veeam_aws'] + '/_sim/' + path, data=data, method=method or ('POST' if data else 'GET'),
-                                     headers={'Content-Type': 'application/json'})
-    context = ssl.create_default_context(cafile=endpoints['veeam_aws_ca'])
-    with urllib.request.urlopen(request, context=context, timeout=60) as answer:
-        body = answer.read()
-    return json.loads(body) if body else None
-
-
 def moment(text):
     text = re.sub(r'(\.\d{6})\d+', r'\1', text.replace('Z', '+00:00'))
     parsed = datetime.datetime.fromisoformat(text)
@@ -53,12 +41,12 @@ def moment(text):
 
 
 def run_one(name, endpoints, env, job_seconds, points, workdir):
-    sim(endpoints, 'reset', {})
-    sim(endpoints, 'config', {'job_duration_s': job_seconds})
+    sim_support.sim_control(endpoints, 'reset', {})
+    sim_support.sim_control(endpoints, 'config', {'job_duration_s': job_seconds})
     if points > len(CUSTOMERS.get('restore_points', [])):
-        sim(endpoints, 'generate', {'table_id': CUSTOMERS['id'], 'count': points, 'newest': '2026-11-21T06:00:00Z',
+        sim_support.sim_control(endpoints, 'generate', {'table_id': CUSTOMERS['id'], 'count': points, 'newest': '2026-11-21T06:00:00Z',
                                     'interval_minutes': 1})
-    sim(endpoints, 'requests', method='DELETE')
+    sim_support.sim_control(endpoints, 'requests', method='DELETE')
     result_file = workdir / ('%s-%s-%s.json' % (name, job_seconds, points))
     extra = {'baseline_dynamodb_id': CUSTOMERS['id'], 'baseline_iam_role_id': SEED['iam_roles'][0]['id'],
              'baseline_target': 'bench-%s-%s-%s' % (name, job_seconds, points), 'baseline_result_file': str(result_file)}
@@ -69,7 +57,7 @@ def run_one(name, endpoints, env, job_seconds, points, workdir):
     if proc.returncode:
         raise RuntimeError('%s failed:\n%s' % (name, proc.stdout[-3000:]))
     outcome = json.loads(result_file.read_text())
-    log = [entry for entry in sim(endpoints, 'requests') if entry['path'].startswith('/api/')]
+    log = [entry for entry in sim_support.sim_control(endpoints, 'requests') if entry['path'].startswith('/api/')]
     return {'playbook': name, 'job_seconds': job_seconds, 'points': points, 'requests': len(log),
             'list_requests': sum(1 for entry in log if entry['path'] == '/api/v1/dynamoDb/restorePoints'),
             'wall_seconds': round(wall, 1),
@@ -90,13 +78,9 @@ def main():
             for points in args.points:
                 for name in ('ours', 'baseline_uri'):
                     rows.append(run_one(name, endpoints, env, job_seconds, points, pathlib.Path(tmp)))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps({'benchmark': 'vs_uri', 'command': ' '.join(sys.argv), 'rows': rows}, indent=2) + '\n')
-    print('| playbook | job (s) | points | API requests | list requests | wall (s) | detection latency (s) |')
-    print('|---|---|---|---|---|---|---|')
-    for row in rows:
-        print('| %(playbook)s | %(job_seconds)s | %(points)s | %(requests)s | %(list_requests)s | %(wall_seconds)s '
-              '| %(detection_latency_seconds)s |' % row)
+    sim_support.write_results(args.output, 'vs_uri', rows, [
+        ('playbook', 'playbook'), ('job (s)', 'job_seconds'), ('points', 'points'), ('API requests', 'requests'),
+        ('list requests', 'list_requests'), ('wall (s)', 'wall_seconds'), ('detection latency (s)', 'detection_latency_seconds')])
     return 0
 
 

@@ -37,6 +37,27 @@ def fetch_json(url, ca_path=None):
         return json.load(response)
 
 
+def sim_control(endpoints, path, body=None, method=None, product='veeam_aws'):
+    """Call a simulator's /_sim/ control API; POST when there is a body, else GET."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request('%s/_sim/%s' % (endpoints[product], path), data=data, method=method or ('POST' if data else 'GET'),
+                                     headers={'Content-Type': 'application/json'})
+    context = ssl.create_default_context(cafile=endpoints.get(product + '_ca')) if endpoints[product].startswith('https') else None
+    with urllib.request.urlopen(request, context=context, timeout=60) as answer:
+        content = answer.read()
+    return json.loads(content) if content else None
+
+
+def write_results(path, benchmark, rows, columns):
+    """Write a benchmark's rows as JSON (with the command that made them) and print them as Markdown."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({'benchmark': benchmark, 'command': ' '.join(sys.argv), 'rows': rows}, indent=2) + '\n')
+    print('| %s |' % ' | '.join(title for title, _key in columns))
+    print('|%s' % ('---|' * len(columns)))
+    for row in rows:
+        print('| %s |' % ' | '.join(str(row[key]) for _title, key in columns))
+
+
 @contextlib.contextmanager
 def simulators(state_dir):
     """Yield (endpoints, env) of freshly started simulators; always stop them afterwards."""
