@@ -44,8 +44,8 @@ def run_one(name, endpoints, env, job_seconds, points, workdir):
     sim_support.sim_control(endpoints, 'reset', {})
     sim_support.sim_control(endpoints, 'config', {'job_duration_s': job_seconds})
     if points > len(CUSTOMERS.get('restore_points', [])):
-        sim_support.sim_control(endpoints, 'generate', {'table_id': CUSTOMERS['id'], 'count': points, 'newest': '2026-11-21T06:00:00Z',
-                                    'interval_minutes': 1})
+        generate = {'table_id': CUSTOMERS['id'], 'count': points, 'newest': '2026-11-21T06:00:00Z', 'interval_minutes': 1}
+        sim_support.sim_control(endpoints, 'generate', generate)
     sim_support.sim_control(endpoints, 'requests', method='DELETE')
     result_file = workdir / ('%s-%s-%s.json' % (name, job_seconds, points))
     extra = {'baseline_dynamodb_id': CUSTOMERS['id'], 'baseline_iam_role_id': SEED['iam_roles'][0]['id'],
