@@ -15,9 +15,9 @@ description:
   - Idempotent. When a restore session into the same target table and region is running, or succeeded after
     the restore point was created, that session is returned instead of starting another (C(changed=false)).
     O(force=true) starts a new one anyway.
-  - A restore that cannot be confirmed as started (the connection dropped after the request was sent)
-    is looked up among the appliance's sessions before the module reports anything, so a started restore
-    is never left unreported.
+  - A restore whose answer is lost (the connection dropped, or a proxy answered 502/504) is looked up among
+    the appliance's sessions before anything else; the request is sent again, up to three times in all, only
+    when no session appeared. A restore is thus neither started twice nor left unreported.
   - The field names inside C(authenticationSpecification) and C(differentLocationSpecification) are not
     published by Veeam for DynamoDB. The module keeps them in one table in the collection's
     C(_veeam_aws) module_utils (see the collection's docs), so a correction is a one-line change.
@@ -276,6 +276,9 @@ NEW_TABLE_OPTIONS = ('target_table_name', 'target_region', 'table_class', 'capac
 TABLE_NAME_RE = re.compile(r'^[a-zA-Z0-9_.-]{3,255}$')
 # How long a session may take to show up in /sessions after an empty 202, and the clock skew we allow.
 SESSION_APPEAR_TIMEOUT = 60
+# After a lost answer: how long to look for the session, and how often to send the POST in all.
+LOST_ANSWER_LOOKUP = 10
+POST_ATTEMPTS = 3
 CLOCK_SKEW = datetime.timedelta(minutes=2)
 
 
@@ -324,29 +327,36 @@ def restore(module, client):
 
 
 def start(client, point, result, known):
-    """POST the restore and return its session id, finding the session when the 202 does not name it."""
-    posted_at = utc_now()
-    try:
-        session_id = client.start_restore(point['id'], result['request'])
-    except ApiError as exc:
-        if not isinstance(exc, ApiConnectionError) and exc.status not in RETRY_IF_IDEMPOTENT:
-            raise
-        # No answer, or a proxy's 502/504: the request may have reached the appliance, so report
-        # the session if one started rather than leave a running restore unreported.
-        session_id = find_new_session(client, result['target'], posted_at, known, timeout=10)
+    """POST the restore and return its session id, finding the session when the 202 does not name it.
+
+    An answer lost on the way (dropped connection, a proxy's 502/504) may hide a restore that did
+    start, so its session is looked for first; the request is sent again only when none appeared.
+    A restore is thus neither started twice nor left unreported.
+    """
+    target = result['target']
+    for attempt in range(1, POST_ATTEMPTS + 1):
+        posted_at = utc_now()
+        try:
+            session_id = client.start_restore(point['id'], result['request'])
+        except ApiError as exc:
+            if not isinstance(exc, ApiConnectionError) and exc.status not in RETRY_IF_IDEMPOTENT:
+                raise
+            session_id = find_new_session(client, target, posted_at, known, timeout=LOST_ANSWER_LOOKUP)
+            if session_id is not None:
+                return session_id
+            if attempt < POST_ATTEMPTS:
+                continue
+            raise OperationFailed('The restore request was sent %d times and each answer was lost (last: %s); no restore '
+                                  'session for %s in %s appeared. Check Sessions on the appliance before running again.'
+                                  % (POST_ATTEMPTS, exc.msg, target['table_name'], target['region']), **result) from None
         if session_id is None:
-            raise OperationFailed('The restore request was sent but its answer was lost (%s), and no new restore session '
-                                  'for %s in %s appeared. Check Sessions on the appliance before running again.'
-                                  % (exc.msg, result['target']['table_name'], result['target']['region']), **result) from None
-        return session_id
-    if session_id is None:
-        session_id = find_new_session(client, result['target'], posted_at, known, timeout=SESSION_APPEAR_TIMEOUT)
+            session_id = find_new_session(client, target, posted_at, known, timeout=SESSION_APPEAR_TIMEOUT)
         if session_id is None:
-            target = result['target']
             raise OperationFailed('Veeam accepted the restore but no restore session for %s in %s appeared within %ss; '
                                   'check Sessions on the appliance.' % (target['table_name'], target['region'], SESSION_APPEAR_TIMEOUT),
                                   **result)
-    return session_id
+        return session_id
+    return None
 
 
 def find_new_session(client, target, posted_at, known, timeout):

@@ -213,10 +213,23 @@ def test_dropped_connection_on_post_without_a_session_says_so(veeam, run_module)
     veeam.start_restore.side_effect = ApiConnectionError('Could not reach https://vbaws.test:11005: reset')
     code, result = run_module(restore_module, args())
     assert code == 1
-    assert 'answer was lost' in result['msg']
+    assert 'each answer was lost' in result['msg']
     assert 'reset' in result['msg']
     assert 'Check Sessions on the appliance' in result['msg']
-    assert veeam.start_restore.call_count == 1
+    # sent again only after each look-up found no session, and never more than three times
+    assert veeam.start_restore.call_count == 3
+    assert veeam.find_restore_sessions.call_count >= 4
+
+
+def test_a_lost_answer_without_a_session_is_sent_again(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    veeam.start_restore.side_effect = [ApiConnectionError('Could not reach https://vbaws.test:11005: reset'), S_NEW]
+    veeam.get_session.return_value = session(S_NEW, 'Succeeded', 'Success')
+    code, result = run_module(restore_module, args())
+    assert code == 0, result.get('msg')
+    assert result['session_id'] == S_NEW
+    assert veeam.start_restore.call_count == 2
 
 
 @pytest.mark.parametrize('status', [502, 504])
