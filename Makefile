@@ -22,7 +22,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo test venv collection sanity units sim-units integration molecule report-render chromium awx-runner ee docs-lint bench bench-smoke lint build changelog \
+.PHONY: help demo test venv collection sanity units sim-units integration molecule report-render chromium awx-runner ee docs-lint bench bench-smoke faults lint build changelog \
         sim-up sim-down lock clean ansible-test-bootstrap
 
 help:
@@ -127,6 +127,11 @@ bench: collection
 
 bench-smoke: collection
 	$(BIN)/python benchmarks/drill_scale.py --tables 3 --job-seconds 3 --output $(BUILD)/bench-smoke/drill_scale.json
+	$(BIN)/python benchmarks/faults.py --smoke --output $(BUILD)/bench-smoke/faults.json
+
+# The fault suite: 10/20/30% transient faults, a token expiring and a simulator restart mid-wait.
+faults: collection
+	$(BIN)/python benchmarks/faults.py
 
 ## ---- demo --------------------------------------------------------------------------------------
 demo: venv build

@@ -1,4 +1,4 @@
-"""Start, stop and show the simulators: python -m simulators.ctl up|down|status --state-dir .sim [--only NAME].
+"""Start, stop and show the simulators: python -m simulators.ctl up|down|status|restart --state-dir .sim [--only NAME].
 
 `up` starts moto DynamoDB and every registered product simulator as detached processes, waits for
 their health checks and writes endpoints.json and env.sh. A new product simulator is one entry in
@@ -41,6 +41,12 @@ def _veeam_aws_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, str]
             'SIM_CA_PATH': ca_path}
 
 
+def _veeam_azure_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, str]:
+    user = _first_password_user(seed)
+    return {'VEEAM_AZURE_SERVER': url, 'VEEAM_AZURE_USERNAME': user['username'], 'VEEAM_AZURE_PASSWORD': str(user['password']),
+            'VEEAM_AZURE_CA_PATH': ca_path}
+
+
 @dataclass
 class ProductSim:
     """How to launch one product simulator and what it exports to env.sh."""
@@ -53,6 +59,7 @@ class ProductSim:
 
 SIMULATORS: dict[str, ProductSim] = {
     'veeam_aws': ProductSim('simulators.veeam_aws', REPO / 'simulators' / 'veeam_aws' / 'seed.yml', _veeam_aws_env),
+    'veeam_azure': ProductSim('simulators.veeam_azure', REPO / 'simulators' / 'veeam_azure' / 'seed.yml', _veeam_azure_env),
 }
 
 
@@ -109,13 +116,14 @@ def start_moto(state_dir: pathlib.Path) -> tuple[str, int]:
     return url, pid
 
 
-def start_product(name: str, state_dir: pathlib.Path, dynamodb: str) -> tuple[str, str, int]:
+def start_product(name: str, state_dir: pathlib.Path, dynamodb: str, port: int = 0) -> tuple[str, str, int]:
+    """Start a product simulator; port 0 starts it fresh from its seed, a given port resumes its state file."""
     spec = SIMULATORS[name]
     port_file, state_file = state_dir / f'{name}.port', state_dir / f'{name}-state.json'
     # `up` always starts from the seed; the state file only carries state across restarts of a running set.
-    for stale in (port_file, state_file):
+    for stale in (port_file, state_file) if not port else (port_file,):
         stale.unlink(missing_ok=True)
-    command = [sys.executable, '-m', spec.module, '--host', '127.0.0.1', '--port', '0', '--tls', '--state-dir', str(state_dir),
+    command = [sys.executable, '-m', spec.module, '--host', '127.0.0.1', '--port', str(port), '--tls', '--state-dir', str(state_dir),
                '--seed', str(spec.seed), '--dynamodb-endpoint', dynamodb, '--port-file', str(port_file),
                '--state-file', str(state_file), *spec.extra_args]
     pid = spawn(command, state_dir / f'{name}.log')
@@ -147,6 +155,18 @@ def up(state_dir: pathlib.Path, only: list[str]) -> None:
         (state_dir / 'endpoints.json').write_text(json.dumps(endpoints, indent=2) + '\n', encoding='utf-8')
     write_env(state_dir, env)
     status(state_dir)
+
+
+def restart(state_dir: pathlib.Path, only: list[str]) -> None:
+    """Stop product simulators and start them again on the same port with the state they had."""
+    endpoints_file = state_dir / 'endpoints.json'
+    endpoints = json.loads(endpoints_file.read_text(encoding='utf-8'))
+    for name in only or [name for name in endpoints['pids'] if name in SIMULATORS]:
+        stop_pid(int(endpoints['pids'][name]))
+        port = int(endpoints[name].rsplit(':', 1)[1])
+        _url, _ca_path, endpoints['pids'][name] = start_product(name, state_dir, endpoints['dynamodb'], port=port)
+        endpoints_file.write_text(json.dumps(endpoints, indent=2) + '\n', encoding='utf-8')
+        print(f'restarted {name} on port {port} with its state')
 
 
 def _alive(pid: int) -> bool:
@@ -207,7 +227,7 @@ def status(state_dir: pathlib.Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog='python -m simulators.ctl', description='Start and stop the bundled simulators.')
-    parser.add_argument('command', choices=('up', 'down', 'status'))
+    parser.add_argument('command', choices=('up', 'down', 'status', 'restart'))
     parser.add_argument('--state-dir', type=pathlib.Path, default=pathlib.Path('.sim'))
     parser.add_argument('--only', action='append', choices=sorted(SIMULATORS), help='start only this product simulator (repeatable)')
     args = parser.parse_args(argv)
@@ -217,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
             up(state_dir, args.only or [])
         elif args.command == 'down':
             down(state_dir)
+        elif args.command == 'restart':
+            restart(state_dir, args.only or [])
         else:
             status(state_dir)
     except RuntimeError as exc:

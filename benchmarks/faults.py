@@ -1,0 +1,137 @@
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The fault suite: a drill under transient faults, a token expiring mid-wait, a simulator restart mid-wait.
+
+Each scenario runs playbooks/dr_drill.yml at -vvvv against the Veeam Backup for AWS simulator and
+records whether the drill completed, how many restore sessions each target got (the appliance's own
+session list: it must be exactly one), and how many secrets the simulator knows appear in the output
+(it must be none). Writes benchmarks/results/faults.json and a Markdown table; exits 1 when a
+scenario misses any of the three.
+
+    .venv/bin/python benchmarks/faults.py                  # 10%, 20%, 30% faults, token expiry, restart
+    .venv/bin/python benchmarks/faults.py --smoke          # 20% faults only (CI)
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import importlib
+import json
+import os
+import pathlib
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+import yaml
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / 'tools'))
+sim_support = importlib.import_module('sim_support')
+
+HERE = pathlib.Path(__file__).resolve().parent
+SEED = yaml.safe_load((sim_support.REPO / 'simulators' / 'veeam_aws' / 'seed.yml').read_text())
+ALL_FAULTS = ['429', '429-no-retry-after', '502', '503', '504', 'drop', 'slow']
+ITEMS = [('orders', {'table_name': 'orders', 'resource_aws_account_id': '111111111111'}),
+         ('customers', {'table_name': 'customers'}), ('inventory', {'table_name': 'inventory'})]
+
+
+def restore_sessions_per_target(endpoints):
+    """Count restore sessions by restored table, straight from the simulated appliance's API."""
+    user = SEED['users'][0]
+    context = ssl.create_default_context(cafile=endpoints['veeam_aws_ca'])
+    base, headers = endpoints['veeam_aws'], {'x-api-version': '1.7-rev0'}
+
+    def call(path, data=None, method='GET'):
+        request = urllib.request.Request(base + path, data=data, headers=headers, method=method)
+        with urllib.request.urlopen(request, context=context, timeout=30) as answer:
+            return json.load(answer)
+
+    sim_support.sim_control(endpoints, 'faults', {'rate': 0})
+    form = urllib.parse.urlencode({'grant_type': 'password', 'username': user['username'], 'password': user['password']})
+    headers['Authorization'] = 'Bearer ' + call('/api/v1/token', form.encode(), 'POST')['access_token']
+    counts = collections.Counter()
+    for session in call('/api/v1/sessions?Types=RestoreTask')['results']:
+        for item in call('/api/v1/sessions/%s/restoredItems' % session['id'])['results']:
+            counts[item['name']] += 1
+    return dict(counts)
+
+
+def drill_file(workdir, name):
+    variables = {
+        'dr_drill_name': 'fault suite: %s' % name,
+        'dr_drill_report_dir': str(workdir / name),
+        'dr_drill_poll_interval': 1,
+        'dr_drill_items': [{'name': table, 'product': 'veeam_aws', 'source': source,
+                            'target': {'target_table_name': '%s-%s' % (table, name),
+                                       'authentication': {'iam_role_id': SEED['iam_roles'][0]['id']}}}
+                           for table, source in ITEMS],
+    }
+    path = workdir / ('%s.yml' % name)
+    path.write_text(yaml.safe_dump(variables))
+    return path
+
+
+def run_scenario(name, endpoints, env, workdir, config, faults=None, restart_after=None):
+    sim_support.sim_control(endpoints, 'reset', {})
+    sim_support.sim_control(endpoints, 'config', config)
+    sim_support.sim_control(endpoints, 'faults', faults or {'rate': 0})
+    variables = drill_file(workdir, name)
+    command = [sim_support.venv_tool('ansible-playbook'), '-vvvv', str(sim_support.REPO / 'playbooks' / 'dr_drill.yml'),
+               '-e', '@%s' % variables]
+    log_path = workdir / ('%s.log' % name)
+    started = time.monotonic()
+    with log_path.open('w') as log, subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT) as drill:
+        if restart_after is not None:
+            time.sleep(restart_after)
+            subprocess.run([sys.executable, '-m', 'simulators.ctl', 'restart', '--state-dir', str(workdir / 'sim')],
+                           cwd=sim_support.REPO, check=True, capture_output=True)
+        drill.wait(timeout=900)
+    output = log_path.read_text(errors='replace')
+    report_file = workdir / name / 'report.json'
+    report = json.loads(report_file.read_text()) if report_file.exists() else {}
+    counters = sim_support.sim_control(endpoints, 'counters')
+    per_target = restore_sessions_per_target(endpoints)
+    secrets = sim_support.sim_control(endpoints, 'secrets')
+    expected = {'%s-%s' % (table, name) for table, _source in ITEMS}
+    return {
+        'scenario': name, 'wall_seconds': round(time.monotonic() - started, 1), 'rc': drill.returncode,
+        'drill_completed': drill.returncode == 0 and report.get('status') == 'passed',
+        'restores_per_target': {target: per_target.get(target, 0) for target in sorted(expected)},
+        'one_restore_per_target': all(per_target.get(target, 0) == 1 for target in expected),
+        'faults_injected': counters.get('faults', 0),
+        'requests': counters.get('requests', 0),
+        'secrets_found': sum(1 for secret in secrets if len(secret) >= 6 and secret in output),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--smoke', action='store_true', help='only the 20%% fault scenario')
+    parser.add_argument('--output', type=pathlib.Path, default=HERE / 'results' / 'faults.json')
+    args = parser.parse_args()
+    normal = {'job_duration_s': 3, 'token_lifetime_s': 3600, 'refresh_token_lifetime_s': 7200}
+    rows = []
+    with tempfile.TemporaryDirectory(prefix='faults-') as tmp:
+        workdir = pathlib.Path(tmp)
+        with sim_support.simulators(workdir / 'sim') as (endpoints, sim_env):
+            env = dict(os.environ, **sim_env, VEEAM_AWS_CA_PATH=endpoints['veeam_aws_ca'])
+            for rate in ([0.2] if args.smoke else [0.1, 0.2, 0.3]):
+                rows.append(run_scenario('faults-%d' % (rate * 100), endpoints, env, workdir, normal,
+                                         faults={'rate': rate, 'kinds': ALL_FAULTS, 'seed': 7}))
+            if not args.smoke:
+                rows.append(run_scenario('token-expiry', endpoints, env, workdir,
+                                         dict(normal, job_duration_s=8, token_lifetime_s=3, refresh_token_lifetime_s=1)))
+                rows.append(run_scenario('restart', endpoints, env, workdir, dict(normal, job_duration_s=12), restart_after=8))
+    sim_support.write_results(args.output, 'faults', rows, [
+        ('scenario', 'scenario'), ('drill completed', 'drill_completed'), ('one restore per target', 'one_restore_per_target'),
+        ('restores per target', 'restores_per_target'), ('faults injected', 'faults_injected'), ('API requests', 'requests'), ('secrets in -vvvv output', 'secrets_found'),
+        ('wall (s)', 'wall_seconds')])
+    return 0 if all(row['drill_completed'] and row['one_restore_per_target'] and not row['secrets_found'] for row in rows) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
