@@ -128,8 +128,8 @@ def main():
                 rows.append(run_scenario('restart', endpoints, env, workdir, dict(normal, job_duration_s=12), restart_after=8))
     sim_support.write_results(args.output, 'faults', rows, [
         ('scenario', 'scenario'), ('drill completed', 'drill_completed'), ('one restore per target', 'one_restore_per_target'),
-        ('restores per target', 'restores_per_target'), ('faults injected', 'faults_injected'), ('API requests', 'requests'), ('secrets in -vvvv output', 'secrets_found'),
-        ('wall (s)', 'wall_seconds')])
+        ('restores per target', 'restores_per_target'), ('faults injected', 'faults_injected'), ('API requests', 'requests'),
+        ('secrets in -vvvv output', 'secrets_found'), ('wall (s)', 'wall_seconds')])
     return 0 if all(row['drill_completed'] and row['one_restore_per_target'] and not row['secrets_found'] for row in rows) else 1
 
 
