@@ -8,7 +8,9 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import (
     age_seconds,
+    iso_z,
     parse_duration,
+    parse_timestamp,
     select_restore_point,
 )
 
@@ -29,12 +31,20 @@ def restore_point_age(point):
         raise AnsibleFilterError('restore_point_age: %s' % exc) from exc
 
 
-def duration_seconds(value):
-    """Seconds from 3600, '90s', '15m', '24h', '7d' or '1w'."""
+def duration_seconds(value, name='duration_seconds'):
+    """Seconds from 3600, '90s', '15m', '24h', '7d' or '1w'; errors name `name` (the variable checked)."""
     try:
         return parse_duration(value)
     except ValueError as exc:
-        raise AnsibleFilterError('duration_seconds: %s' % exc) from exc
+        raise AnsibleFilterError('%s: %s' % (name, exc)) from exc
+
+
+def utc_timestamp(value, name='utc_timestamp'):
+    """An ISO 8601 time as UTC ending in Z; errors name `name` (the variable checked)."""
+    try:
+        return iso_z(parse_timestamp(value))
+    except (TypeError, ValueError) as exc:
+        raise AnsibleFilterError('%s: %s' % (name, exc)) from exc
 
 
 class FilterModule:
@@ -43,4 +53,5 @@ class FilterModule:
             'newest_restore_point': newest_restore_point,
             'restore_point_age': restore_point_age,
             'duration_seconds': duration_seconds,
+            'utc_timestamp': utc_timestamp,
         }

@@ -40,3 +40,11 @@ def test_duration_seconds():
     assert FILTERS['duration_seconds'](90) == 90
     with pytest.raises(AnsibleFilterError, match='duration'):
         FILTERS['duration_seconds']('soon')
+
+
+def test_utc_timestamp_normalizes_and_names_the_variable():
+    assert FILTERS['utc_timestamp']('2026-11-21T15:05:00+01:00') == '2026-11-21T14:05:00Z'
+    with pytest.raises(AnsibleFilterError, match='^restore_latest_point_in_time: .*ISO 8601'):
+        FILTERS['utc_timestamp']('last tuesday', 'restore_latest_point_in_time')
+    with pytest.raises(AnsibleFilterError, match='^restore_latest_max_age: '):
+        FILTERS['duration_seconds']('soon', 'restore_latest_max_age')
