@@ -124,6 +124,7 @@ ee: collection
 bench: collection
 	$(BIN)/python benchmarks/drill_scale.py --tables 1 10 20 --job-seconds 20
 	$(BIN)/python benchmarks/vs_uri.py --jobs 10 60 --points 10 100000
+	$(BIN)/python benchmarks/selection.py --points 10 1000 100000
 
 bench-smoke: collection
 	$(BIN)/python benchmarks/drill_scale.py --tables 3 --job-seconds 3 --output $(BUILD)/bench-smoke/drill_scale.json
