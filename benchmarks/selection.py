@@ -34,7 +34,8 @@ MODULE = 'veeam_aws_dynamodb_restore_point_info'
 
 # Runs the module in a child and prints that child's own peak RSS (KiB): a fresh measurer per run,
 # since RUSAGE_CHILDREN keeps the largest child seen so far.
-MEASURE = 'import resource, subprocess, sys; sys.exit(subprocess.run(sys.argv[1:]).returncode or print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr))'
+MEASURE = ('import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; '
+           'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)')
 
 
 def run_module(collections, args_file, module_args):
