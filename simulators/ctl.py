@@ -41,6 +41,12 @@ def _veeam_aws_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, str]
             'SIM_CA_PATH': ca_path}
 
 
+def _veeam_azure_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, str]:
+    user = _first_password_user(seed)
+    return {'VEEAM_AZURE_SERVER': url, 'VEEAM_AZURE_USERNAME': user['username'], 'VEEAM_AZURE_PASSWORD': str(user['password']),
+            'VEEAM_AZURE_CA_PATH': ca_path}
+
+
 @dataclass
 class ProductSim:
     """How to launch one product simulator and what it exports to env.sh."""
@@ -53,6 +59,7 @@ class ProductSim:
 
 SIMULATORS: dict[str, ProductSim] = {
     'veeam_aws': ProductSim('simulators.veeam_aws', REPO / 'simulators' / 'veeam_aws' / 'seed.yml', _veeam_aws_env),
+    'veeam_azure': ProductSim('simulators.veeam_azure', REPO / 'simulators' / 'veeam_azure' / 'seed.yml', _veeam_azure_env),
 }
 
 

@@ -37,6 +37,27 @@ def integration_vars(endpoints, env):
         'veeam_aws_mfa_username': mfa_user['username'],
         'veeam_aws_mfa_password': mfa_user['password'],
         'veeam_aws_restore_secret_key': 'wJalrXUtnFEMI/K7MDENG/' + os.urandom(8).hex(),
+    } | veeam_azure_vars(endpoints, env)
+
+
+def veeam_azure_vars(endpoints, env):
+    """The Veeam Backup for Microsoft Azure simulator's address, demo credentials and seeded VMs."""
+    seed = yaml.safe_load((REPO / 'simulators' / 'veeam_azure' / 'seed.yml').read_text())
+    vms = {vm['name']: vm for vm in seed['vms']}
+    mfa_user = next(user for user in seed['users'] if user.get('mfa'))
+    return {
+        'veeam_azure_server': endpoints['veeam_azure'],
+        'veeam_azure_ca_path': endpoints['veeam_azure_ca'],
+        'veeam_azure_username': env['VEEAM_AZURE_USERNAME'],
+        'veeam_azure_password': env['VEEAM_AZURE_PASSWORD'],
+        'veeam_azure_mfa_username': mfa_user['username'],
+        'veeam_azure_mfa_password': mfa_user['password'],
+        'veeam_azure_web_vm_id': vms['web-01']['id'],
+        'veeam_azure_db_vm_id': vms['db-01']['id'],
+        'veeam_azure_big_vm_id': vms['big-01']['id'],
+        'veeam_azure_archived_point_id': vms['web-01']['restore_points'][0]['id'],
+        'veeam_azure_subscription_id': vms['web-01']['subscription'],
+        'veeam_azure_service_account_id': seed['service_accounts'][0]['id'],
     }
 
 
@@ -64,6 +85,10 @@ def main():
             result = subprocess.run(command, cwd=args.collection, stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
         text = args.log.read_text(errors='replace')
         secrets = list(fetch_json(endpoints['veeam_aws'] + '/_sim/secrets', endpoints['veeam_aws_ca']))
+        # Every other product simulator's secrets too (each registers `<name>` and `<name>_ca` in endpoints.json).
+        for product in sorted(name for name in endpoints if name != 'veeam_aws' and name + '_ca' in endpoints):
+            secrets += fetch_json(endpoints[product] + '/_sim/secrets', endpoints[product + '_ca'])
+        secrets += [variables['veeam_azure_password'], variables['veeam_azure_mfa_password']]
         secrets += [variables['veeam_aws_password'], variables['veeam_aws_mfa_password'], variables['veeam_aws_restore_secret_key']]
         leaks = find_leaks(text, secrets)
 

@@ -1,0 +1,131 @@
+#!/usr/bin/python
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: veeam_azure_job_session_info
+short_description: Read a Veeam Backup for Microsoft Azure job session and its log
+version_added: 0.1.0
+description:
+  - Returns one job session with its JobStatus, timings, log and restored items, for instance a VM restore started by
+    M(recoverops.restore.veeam_azure_vm_restore) with O(recoverops.restore.veeam_azure_vm_restore#module:wait=false).
+author:
+  - RecoverOps maintainers (@recoverops)
+extends_documentation_fragment:
+  - recoverops.restore.veeam_azure
+  - recoverops.restore.veeam_azure.actiongroup
+  - recoverops.restore.attributes.info_module
+options:
+  session_id:
+    description:
+      - Id (a UUID) of the job session.
+    type: str
+    required: true
+  include_log:
+    description:
+      - Also read the session log (C(/jobSessions/{id}/log)).
+    type: bool
+    default: true
+  include_restored_items:
+    description:
+      - Also read the items the session restored (C(/jobSessions/{id}/restoredItems)).
+    type: bool
+    default: true
+seealso:
+  - module: recoverops.restore.veeam_azure_vm_restore
+'''
+
+EXAMPLES = r'''
+- name: Check on a restore started without waiting
+  recoverops.restore.veeam_azure_job_session_info:
+    session_id: "{{ started.session_id }}"
+  register: restore_session
+
+- name: Wait in the playbook instead
+  recoverops.restore.veeam_azure_job_session_info:
+    session_id: "{{ started.session_id }}"
+    include_log: false
+  register: restore_session
+  until: restore_session.session.outcome != 'running'
+  retries: 120
+  delay: 30
+'''
+
+RETURN = r'''
+session:
+  description: The job session, normalized.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Session id.
+      type: str
+    type:
+      description: Session type, e.g. V(RestoreVms).
+      type: str
+    status:
+      description: Veeam's JobStatus, e.g. V(Running), V(Success), V(Warning), V(Error), V(Canceled).
+      type: str
+    outcome:
+      description: V(running), V(succeeded), V(warning) or V(failed).
+      type: str
+    reason:
+      description: The reason given when the restore was started.
+      type: str
+    started_at:
+      description: Start time, ISO 8601 UTC.
+      type: str
+    finished_at:
+      description: End time, ISO 8601 UTC; null while running.
+      type: str
+    duration_seconds:
+      description: Duration, when finished.
+      type: float
+    log:
+      description: Log records (C(logTime), C(status), C(message)), when O(include_log=true).
+      type: list
+      elements: dict
+    restored_items:
+      description: Restored items (C(name), C(resourceGroupName), C(regionName)), when O(include_restored_items=true).
+      type: list
+      elements: dict
+    raw:
+      description: The session as Veeam returned it.
+      type: dict
+'''
+
+from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
+from ansible_collections.recoverops.restore.plugins.module_utils._veeam_azure import (
+    ARCHIVED_VERSION,
+    VeeamAzureConnection,
+    normalize_session,
+)
+
+ARGUMENT_SPEC = {
+    'session_id': {'type': 'str', 'required': True},
+    'include_log': {'type': 'bool', 'default': True},
+    'include_restored_items': {'type': 'bool', 'default': True},
+}
+
+
+def read_session(module, client):
+    session_id = module.params['session_id']
+    raw = client.get_session(session_id)
+    session = normalize_session(raw, client.get_session_log(session_id) if module.params['include_log'] else None)
+    if module.params['include_restored_items']:
+        session['restored_items'] = client.get_restored_items(session_id)
+    return {'changed': False, 'session': session}
+
+
+def main():
+    module = RecoverOpsModule(ARGUMENT_SPEC, connection=VeeamAzureConnection, supports_check_mode=True)
+    if module.params['api_version'] == ARCHIVED_VERSION:
+        module.fail_json(msg='api_version: v1 only serves the archived restore point listing; job sessions need v8.1, v8, v7 or v6')
+    module.check_uuid('session_id')
+    module.run(lambda client: read_session(module, client))
+
+
+if __name__ == '__main__':
+    main()
