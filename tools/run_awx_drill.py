@@ -39,9 +39,13 @@ def main():
     args = parser.parse_args()
     playbook = args.collections.resolve() / 'ansible_collections' / 'recoverops' / 'restore' / 'playbooks' / 'dr_drill.yml'
     with simulators(args.state_dir) as (endpoints, sim_env), tempfile.TemporaryDirectory(prefix='awx-job-') as job_dir:
-        credential_env = injected_env(REPO / 'extensions' / 'awx' / 'credential_types' / 'veeam_aws.yml', {
-            'server': endpoints['veeam_aws'], 'username': sim_env['VEEAM_AWS_USERNAME'],
-            'password': sim_env['VEEAM_AWS_PASSWORD'], 'ca_path': endpoints['veeam_aws_ca'], 'validate_certs': True})
+        # One credential per product the drill uses, as a job template would attach them.
+        credential_env = {}
+        for product in ('veeam_aws', 'veeam_azure'):
+            prefix = product.upper()
+            credential_env.update(injected_env(REPO / 'extensions' / 'awx' / 'credential_types' / ('%s.yml' % product), {
+                'server': endpoints[product], 'username': sim_env[prefix + '_USERNAME'], 'password': sim_env[prefix + '_PASSWORD'],
+                'ca_path': endpoints[product + '_ca'], 'validate_certs': True}))
         drill = yaml.safe_load((REPO / 'examples' / 'dr_drill_simulators.yml').read_text())
         drill['dr_drill_report_dir'] = os.path.join(job_dir, 'report')
         # Only what AWX would give the job: the injected credential, the collection, the runner's Python.
@@ -55,7 +59,8 @@ def main():
         output = job.stdout.read()
         events = len(list(job.events))
         report = json.loads(pathlib.Path(drill['dr_drill_report_dir'], 'report.json').read_text()) if job.rc == 0 else {}
-        secrets = fetch_json(endpoints['veeam_aws'] + '/_sim/secrets', endpoints['veeam_aws_ca'])
+        secrets = [secret for product in ('veeam_aws', 'veeam_azure')
+                   for secret in fetch_json(endpoints[product] + '/_sim/secrets', endpoints[product + '_ca'])]
         leaks = [secret for secret in secrets if len(secret) >= 6 and secret in output]
     print('ansible-runner: status %s, rc %s, %d events; injected %s'
           % (job.status, job.rc, events, ', '.join(sorted(credential_env))))
