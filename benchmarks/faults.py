@@ -2,10 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The fault suite: a drill under transient faults, a token expiring mid-wait, a simulator restart mid-wait.
 
-Each scenario runs playbooks/dr_drill.yml at -vvvv against the Veeam Backup for AWS simulator and
-records whether the drill completed, how many restore sessions each target got (the appliance's own
-session list: it must be exactly one), and how many secrets the simulator knows appear in the output
-(it must be none). Writes benchmarks/results/faults.json and a Markdown table; exits 1 when a
+Each scenario runs playbooks/dr_drill.yml at -vvvv over every product that has landed (three DynamoDB
+tables from Veeam Backup for AWS, one VM from Veeam Backup for Microsoft Azure) with the same faults
+in every simulator, and records whether the drill completed, how many restores each target got (it
+must be exactly one), and how many secrets the simulators know appear in the output (it must be none). Writes benchmarks/results/faults.json and a Markdown table; exits 1 when a
 scenario misses any of the three.
 
     .venv/bin/python benchmarks/faults.py                  # 10%, 20%, 30% faults, token expiry, restart
@@ -34,51 +34,68 @@ sim_support = importlib.import_module('sim_support')
 
 HERE = pathlib.Path(__file__).resolve().parent
 SEED = yaml.safe_load((sim_support.REPO / 'simulators' / 'veeam_aws' / 'seed.yml').read_text())
+AZURE_SEED = yaml.safe_load((sim_support.REPO / 'simulators' / 'veeam_azure' / 'seed.yml').read_text())
 ALL_FAULTS = ['429', '429-no-retry-after', '502', '503', '504', 'drop', 'slow']
 ITEMS = [('orders', {'table_name': 'orders', 'resource_aws_account_id': '111111111111'}),
          ('customers', {'table_name': 'customers'}), ('inventory', {'table_name': 'inventory'})]
+PRODUCTS = ('veeam_aws', 'veeam_azure')
+AZURE_VM = 'web-01'
 
 
-def restore_sessions_per_target(endpoints):
-    """Count restore sessions by restored table, straight from the simulated appliance's API."""
-    user = SEED['users'][0]
-    context = ssl.create_default_context(cafile=endpoints['veeam_aws_ca'])
-    base, headers = endpoints['veeam_aws'], {'x-api-version': '1.7-rev0'}
+def _api_caller(base, ca_path, token_path, form, version_header=None):
+    """A logged-in GET/POST function for one simulated appliance (faults off: this is bookkeeping)."""
+    context = ssl.create_default_context(cafile=ca_path)
+    headers = dict(version_header or {})
 
     def call(path, data=None, method='GET'):
         request = urllib.request.Request(base + path, data=data, headers=headers, method=method)
         with urllib.request.urlopen(request, context=context, timeout=30) as answer:
             return json.load(answer)
 
-    sim_support.sim_control(endpoints, 'faults', {'rate': 0})
-    form = urllib.parse.urlencode({'grant_type': 'password', 'username': user['username'], 'password': user['password']})
-    headers['Authorization'] = 'Bearer ' + call('/api/v1/token', form.encode(), 'POST')['access_token']
+    headers['Authorization'] = 'Bearer ' + call(token_path, urllib.parse.urlencode(form).encode(), 'POST')['access_token']
+    return call
+
+
+def restore_sessions_per_target(endpoints):
+    """Count restore sessions by restored item (table or VM), straight from the simulated appliances' APIs."""
     counts = collections.Counter()
+    user = SEED['users'][0]
+    sim_support.sim_control(endpoints, 'faults', {'rate': 0})
+    call = _api_caller(endpoints['veeam_aws'], endpoints['veeam_aws_ca'], '/api/v1/token',
+                       {'grant_type': 'password', 'username': user['username'], 'password': user['password']},
+                       {'x-api-version': '1.7-rev0'})
     for session in call('/api/v1/sessions?Types=RestoreTask')['results']:
         for item in call('/api/v1/sessions/%s/restoredItems' % session['id'])['results']:
             counts[item['name']] += 1
+    azure_user = next(user for user in AZURE_SEED['users'] if not user.get('mfa'))
+    sim_support.sim_control(endpoints, 'faults', {'rate': 0}, product='veeam_azure')
+    call = _api_caller(endpoints['veeam_azure'], endpoints['veeam_azure_ca'], '/api/oauth2/token',
+                       {'grant_type': 'Password', 'username': azure_user['username'], 'password': azure_user['password']})
+    for session in call('/api/v8.1/jobSessions?Limit=-1')['results']:
+        if session.get('type') == 'RestoreVms':
+            for item in call('/api/v8.1/jobSessions/%s/restoredItems?Limit=-1' % session['id'])['results']:
+                counts[item['name']] += 1
     return dict(counts)
 
 
 def drill_file(workdir, name):
-    variables = {
-        'dr_drill_name': 'fault suite: %s' % name,
-        'dr_drill_report_dir': str(workdir / name),
-        'dr_drill_poll_interval': 1,
-        'dr_drill_items': [{'name': table, 'product': 'veeam_aws', 'source': source,
-                            'target': {'target_table_name': '%s-%s' % (table, name),
-                                       'authentication': {'iam_role_id': SEED['iam_roles'][0]['id']}}}
-                           for table, source in ITEMS],
-    }
+    tables = [{'name': table, 'product': 'veeam_aws', 'source': source,
+               'target': {'target_table_name': '%s-%s' % (table, name), 'authentication': {'iam_role_id': SEED['iam_roles'][0]['id']}}}
+              for table, source in ITEMS]
+    vm = {'name': AZURE_VM, 'product': 'veeam_azure', 'source': {'vm_name': AZURE_VM},
+          'target': {'to_alternative': {'name': '%s-%s' % (AZURE_VM, name)}}}
+    variables = {'dr_drill_name': 'fault suite: %s' % name, 'dr_drill_report_dir': str(workdir / name),
+                 'dr_drill_poll_interval': 1, 'dr_drill_items': tables + [vm]}
     path = workdir / ('%s.yml' % name)
     path.write_text(yaml.safe_dump(variables))
     return path
 
 
 def run_scenario(name, endpoints, env, workdir, config, faults=None, restart_after=None):
-    sim_support.sim_control(endpoints, 'reset', {})
-    sim_support.sim_control(endpoints, 'config', config)
-    sim_support.sim_control(endpoints, 'faults', faults or {'rate': 0})
+    for product in PRODUCTS:
+        sim_support.sim_control(endpoints, 'reset', {}, product=product)
+        sim_support.sim_control(endpoints, 'config', config, product=product)
+        sim_support.sim_control(endpoints, 'faults', faults or {'rate': 0}, product=product)
     variables = drill_file(workdir, name)
     command = [sim_support.venv_tool('ansible-playbook'), '-vvvv', str(sim_support.REPO / 'playbooks' / 'dr_drill.yml'),
                '-e', '@%s' % variables]
@@ -93,17 +110,17 @@ def run_scenario(name, endpoints, env, workdir, config, faults=None, restart_aft
     output = log_path.read_text(errors='replace')
     report_file = workdir / name / 'report.json'
     report = json.loads(report_file.read_text()) if report_file.exists() else {}
-    counters = sim_support.sim_control(endpoints, 'counters')
+    counters = {product: sim_support.sim_control(endpoints, 'counters', product=product) for product in PRODUCTS}
     per_target = restore_sessions_per_target(endpoints)
-    secrets = sim_support.sim_control(endpoints, 'secrets')
-    expected = {'%s-%s' % (table, name) for table, _source in ITEMS}
+    secrets = [secret for product in PRODUCTS for secret in sim_support.sim_control(endpoints, 'secrets', product=product)]
+    expected = {'%s-%s' % (table, name) for table, _source in ITEMS} | {'%s-%s' % (AZURE_VM, name)}
     return {
         'scenario': name, 'wall_seconds': round(time.monotonic() - started, 1), 'rc': drill.returncode,
         'drill_completed': drill.returncode == 0 and report.get('status') == 'passed',
         'restores_per_target': {target: per_target.get(target, 0) for target in sorted(expected)},
         'one_restore_per_target': all(per_target.get(target, 0) == 1 for target in expected),
-        'faults_injected': counters.get('faults', 0),
-        'requests': counters.get('requests', 0),
+        'faults_injected': sum(product.get('faults', 0) for product in counters.values()),
+        'requests': sum(product.get('requests', 0) for product in counters.values()),
         'secrets_found': sum(1 for secret in secrets if len(secret) >= 6 and secret in output),
     }
 
