@@ -5,8 +5,8 @@
 Each scenario runs playbooks/dr_drill.yml at -vvvv over every product that has landed (three DynamoDB
 tables from Veeam Backup for AWS, one VM from Veeam Backup for Microsoft Azure) with the same faults
 in every simulator, and records whether the drill completed, how many restores each target got (it
-must be exactly one), and how many secrets the simulators know appear in the output (it must be none). Writes benchmarks/results/faults.json and a Markdown table; exits 1 when a
-scenario misses any of the three.
+must be exactly one), and how many secrets the simulators know appear in the output (it must be none).
+Writes benchmarks/results/faults.json and a Markdown table; exits 1 when a scenario misses any of the three.
 
     .venv/bin/python benchmarks/faults.py                  # 10%, 20%, 30% faults, token expiry, restart
     .venv/bin/python benchmarks/faults.py --smoke          # 20% faults only (CI)
