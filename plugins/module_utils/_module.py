@@ -26,7 +26,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._restore_points
     parse_timestamp,
     utc_now,
 )
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import WaitTimeout
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, WARNING, WaitTimeout, wait_for_job
 
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 
@@ -87,6 +87,39 @@ class RecoverOpsModule(AnsibleModule):
     def check_wait_options(self):
         self.check_positive('wait_timeout', 0)
         self.check_positive('poll_interval', 1)
+
+    # -- the end of every restore --------------------------------------------------------------
+    def finish_job(self, result, job_id, reader, key='session', what='restore session'):
+        """Wait for a started job when `wait` is true, put it under result[key], fail when it failed.
+
+        A failure carries the last lines of the job's log; a timeout says the job still runs, with
+        the states seen so far. Either way the job id is in the result: nothing started goes unreported.
+        """
+        def poll():
+            raw = reader.get(job_id)
+            return reader.state(raw), raw
+
+        if self.params['wait']:
+            try:
+                waited = wait_for_job(poll, reader.states, timeout=self.params['wait_timeout'],
+                                      poll_interval=self.params['poll_interval'])
+            except WaitTimeout as exc:
+                result['wait'] = exc.result.as_dict()
+                raise OperationFailed('%s. The %s %s is still running.' % (exc.msg, what, job_id), **result) from None
+            result['wait'] = waited.as_dict()
+            raw = waited.job
+        else:
+            raw = reader.get(job_id)
+        state = reader.state(raw)
+        outcome = reader.states.outcome(state)
+        log = reader.log(job_id) if outcome in (FAILED, WARNING) else None
+        result[key] = reader.normalize(raw, log)
+        if outcome == FAILED:
+            messages = '; '.join(entry.get('message', '') for entry in (log or [])[-3:] if entry.get('message'))
+            raise OperationFailed('%s %s ended %s: %s' % (what.capitalize(), job_id, state, messages or 'no log'), **result)
+        if outcome == WARNING:
+            self.warn('%s %s finished with warnings; see %s.log' % (what.capitalize(), job_id, key))
+        return result
 
     # -- running --------------------------------------------------------------------------------
     def run(self, work):

@@ -19,7 +19,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._restore_points
     parse_timestamp,
     restore_point,
 )
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import StateMap
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import JobReader, StateMap
 
 API = '/api/v1'
 DEFAULT_API_VERSION = '1.7-rev0'
@@ -229,6 +229,12 @@ def normalize_restore_point(raw):
 
 def session_state(session):
     return session.get('status') or session.get('result') or 'Unknown'
+
+
+def session_reader(client):
+    """How the shared finish (RecoverOpsModule.finish_job) reads this product's restore sessions."""
+    return JobReader(get=client.get_session, state=session_state, log=client.get_session_log,
+                     normalize=normalize_session, states=SESSION_STATES)
 
 
 def normalize_session(raw, log=None):

@@ -21,7 +21,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._restore_points
     parse_timestamp,
     restore_point,
 )
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import StateMap, WaitTimeout, wait_for_job
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import JobReader, StateMap, WaitTimeout, wait_for_job
 
 DEFAULT_API_VERSION = 'v8.1'
 API_VERSIONS = ('v8.1', 'v8', 'v7', 'v6', 'v1')
@@ -295,6 +295,12 @@ def is_archived(raw):
 
 def session_state(session):
     return (session or {}).get('status') or 'Unknown'
+
+
+def session_reader(client):
+    """How the shared finish (RecoverOpsModule.finish_job) reads this product's job sessions."""
+    return JobReader(get=client.get_session, state=session_state, log=client.get_session_log,
+                     normalize=normalize_session, states=JOB_STATES)
 
 
 def normalize_session(raw, log=None):

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime
 import time
 
@@ -31,6 +32,11 @@ class StateMap:
 
     def outcome(self, state):
         return self._outcomes.get(str(state).lower(), RUNNING)
+
+
+# What the shared finish needs to know about a product's jobs: read one, its state, its log, its
+# normalized form, and the product's StateMap. Each product module_util builds one from its client.
+JobReader = collections.namedtuple('JobReader', 'get state log normalize states')
 
 
 class WaitTimeout(Exception):

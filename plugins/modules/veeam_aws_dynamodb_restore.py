@@ -238,8 +238,8 @@ from ansible_collections.recoverops.restore.plugins.module_utils._veeam_aws impo
     VeeamAwsConnection,
     build_restore_body,
     normalize_restore_point,
-    normalize_session,
     restore_target,
+    session_reader,
     session_state,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._waiting import StateMap, WaitTimeout, wait_for_job
@@ -318,12 +318,12 @@ def restore(module, client):
     reusable = [session for session in before if SESSION_STATES.outcome(session_state(session)) != 'failed']
     if reusable and not params['force']:
         result.update(existing=True, session_id=reusable[0]['id'])
-        return finish(module, client, result)
+        return module.finish_job(result, result['session_id'], session_reader(client))
     result['changed'] = True
     if module.check_mode:
         return result
     result['session_id'] = start(client, point, result, known={session['id'] for session in before})
-    return finish(module, client, result)
+    return module.finish_job(result, result['session_id'], session_reader(client))
 
 
 def start(client, point, result, known):
@@ -370,38 +370,6 @@ def find_new_session(client, target, posted_at, known, timeout):
     except WaitTimeout:
         return None
     return found.job['id']
-
-
-def finish(module, client, result):
-    """Wait for the session (if asked), attach it to the result, fail on a failed restore."""
-    params = module.params
-    session_id = result['session_id']
-
-    def poll():
-        raw = client.get_session(session_id)
-        return session_state(raw), raw
-
-    if params['wait']:
-        try:
-            waited = wait_for_job(poll, SESSION_STATES, timeout=params['wait_timeout'], poll_interval=params['poll_interval'])
-        except WaitTimeout as exc:
-            result['wait'] = exc.result.as_dict()
-            raise OperationFailed('%s. The restore session %s is still running on the appliance.' % (exc.msg, session_id),
-                                  **result) from None
-        result['wait'] = waited.as_dict()
-        raw = waited.job
-    else:
-        raw = client.get_session(session_id)
-    outcome = SESSION_STATES.outcome(session_state(raw))
-    log = client.get_session_log(session_id) if outcome in ('failed', 'warning') else None
-    result['session'] = normalize_session(raw, log)
-    if outcome == 'failed':
-        messages = '; '.join(entry.get('message', '') for entry in (log or [])[-3:] if entry.get('message'))
-        raise OperationFailed('Restore session %s ended %s: %s' % (session_id, session_state(raw), messages or 'no log'),
-                              **result)
-    if outcome == 'warning':
-        module.warn('Restore session %s finished with warnings; see session.log' % session_id)
-    return result
 
 
 def main():

@@ -271,8 +271,8 @@ from ansible_collections.recoverops.restore.plugins.module_utils._veeam_azure im
     build_retrieval_body,
     is_archived,
     normalize_restore_point,
-    normalize_session,
     restore_target_name,
+    session_reader,
     session_state,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._waiting import WaitTimeout, wait_for_job
@@ -364,7 +364,7 @@ def restore(module, client):
     reusable = [found for found in before if JOB_STATES.outcome(session_state(found)) != 'failed']
     if reusable and not params['force']:
         result.update(existing=True, session_id=reusable[0]['id'])
-        return finish(module, client, result)
+        return module.finish_job(result, result['session_id'], session_reader(client))
     if is_archived(raw_point) and not params['retrieve_archived']:
         raise OperationFailed('Restore point %s is in the archive tier (data retrieval status %s). Set retrieve_archived: true '
                               'to retrieve it first; retrieval can take hours.'
@@ -378,7 +378,7 @@ def restore(module, client):
         retrieve(module, client, point, result)
     known = {found['id'] for found in before}
     result['session_id'] = start(client, point, result, known, since)
-    return finish(module, client, result)
+    return module.finish_job(result, result['session_id'], session_reader(client))
 
 
 def retrieve(module, client, point, result):
@@ -446,38 +446,6 @@ def find_new_session(client, result, since, known):
         return wait_for_job(newest_unknown, JOB_STATES, timeout=SESSION_APPEAR_TIMEOUT, poll_interval=1, max_interval=5).job['id']
     except WaitTimeout:
         return None
-
-
-def finish(module, client, result):
-    """Wait for the session (if asked), attach it to the result, fail on a failed restore with its log."""
-    params = module.params
-    session_id = result['session_id']
-
-    def poll():
-        raw = client.get_session(session_id)
-        return session_state(raw), raw
-
-    if params['wait']:
-        try:
-            waited = wait_for_job(poll, JOB_STATES, timeout=params['wait_timeout'], poll_interval=params['poll_interval'])
-        except WaitTimeout as exc:
-            result['wait'] = exc.result.as_dict()
-            raise OperationFailed('%s. The restore session %s is still running on the appliance.' % (exc.msg, session_id),
-                                  **result) from None
-        result['wait'] = waited.as_dict()
-        raw = waited.job
-    else:
-        raw = client.get_session(session_id)
-    outcome = JOB_STATES.outcome(session_state(raw))
-    log = client.get_session_log(session_id) if outcome in ('failed', 'warning') else None
-    result['session'] = normalize_session(raw, log)
-    if outcome == 'failed':
-        messages = '; '.join(entry.get('message', '') for entry in (log or [])[-3:] if entry.get('message'))
-        raise OperationFailed('Restore session %s ended %s: %s' % (session_id, session_state(raw), messages or 'no log'),
-                              **result)
-    if outcome == 'warning':
-        module.warn('Restore session %s finished with warnings; see session.log' % session_id)
-    return result
 
 
 def main():
