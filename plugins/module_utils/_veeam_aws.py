@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ansible.module_utils.basic import env_fallback
-
 from ansible_collections.recoverops.restore.plugins.module_utils._auth import OAuth2PasswordAuth
+from ansible_collections.recoverops.restore.plugins.module_utils._connection import ApplianceConnection, appliance_argspec
 from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiClient, ApiError, default_error_parser
 from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._paging import iter_offset_limit
@@ -78,40 +77,16 @@ SESSION_STATES = StateMap(
 _API_VERSION_RE = re.compile(r'^\d+\.\d+-rev\d+$')
 
 
-class VeeamAwsConnection:
+class VeeamAwsConnection(ApplianceConnection):
     """The connection option group: argument spec, checks, and the authenticated client."""
 
-    ARGSPEC = {
-        'server': {'type': 'str', 'fallback': (env_fallback, ['VEEAM_AWS_SERVER'])},
-        'username': {'type': 'str', 'fallback': (env_fallback, ['VEEAM_AWS_USERNAME'])},
-        'password': {'type': 'str', 'no_log': True, 'fallback': (env_fallback, ['VEEAM_AWS_PASSWORD'])},
-        'api_version': {'type': 'str', 'default': DEFAULT_API_VERSION,
-                        'fallback': (env_fallback, ['VEEAM_AWS_API_VERSION'])},
-        'validate_certs': {'type': 'bool', 'default': True, 'fallback': (env_fallback, ['VEEAM_AWS_VALIDATE_CERTS'])},
-        'ca_path': {'type': 'path', 'fallback': (env_fallback, ['VEEAM_AWS_CA_PATH'])},
-        'timeout': {'type': 'int', 'default': 30},
-    }
+    ENV_PREFIX = 'VEEAM_AWS'
+    EXAMPLE_URL = 'https://vbaws.example.com:11005'
+    ARGSPEC = appliance_argspec(ENV_PREFIX, {'default': DEFAULT_API_VERSION})
 
-    def __init__(self, module):
-        self.module = module
-        self.check()
-
-    def check(self):
-        params = self.module.params
-        fail = self.module.fail_json
-        if not params['server']:
-            fail(msg='server is required: set the server option or VEEAM_AWS_SERVER to the appliance URL, '
-                     'e.g. https://vbaws.example.com:11005')
-        if not re.match(r'^https?://[^/\s]+', params['server']):
-            fail(msg='server must be an http:// or https:// URL such as https://vbaws.example.com:11005, got %r'
-                     % params['server'])
-        for name in ('username', 'password'):
-            if not params[name]:
-                fail(msg='%s is required: set the %s option or VEEAM_AWS_%s' % (name, name, name.upper()))
-        if not _API_VERSION_RE.match(params['api_version']):
-            fail(msg='api_version must look like 1.7-rev0 (major.minor-revN), got %r' % params['api_version'])
-        if params['timeout'] < 1:
-            fail(msg='timeout must be 1 or more seconds, got %s' % params['timeout'])
+    def check_api_version(self, api_version):
+        if not _API_VERSION_RE.match(api_version):
+            self.module.fail_json(msg='api_version must look like 1.7-rev0 (major.minor-revN), got %r' % api_version)
 
     def client(self):
         params = self.module.params

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 import time
 
-from ansible.module_utils.basic import env_fallback
-
 from ansible_collections.recoverops.restore.plugins.module_utils._auth import OAuth2PasswordAuth
+from ansible_collections.recoverops.restore.plugins.module_utils._connection import ApplianceConnection, appliance_argspec
 from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiClient, ApiError, default_error_parser
 from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._paging import iter_offset_limit
@@ -69,40 +68,13 @@ JOB_STATES = StateMap(
     failed=('Error', 'Canceled'),
 )
 
-_SERVER_RE = re.compile(r'^https?://[^/\s]+')
 
-
-class VeeamAzureConnection:
+class VeeamAzureConnection(ApplianceConnection):
     """The connection option group: argument spec, checks, and the authenticated client."""
 
-    ARGSPEC = {
-        'server': {'type': 'str', 'fallback': (env_fallback, ['VEEAM_AZURE_SERVER'])},
-        'username': {'type': 'str', 'fallback': (env_fallback, ['VEEAM_AZURE_USERNAME'])},
-        'password': {'type': 'str', 'no_log': True, 'fallback': (env_fallback, ['VEEAM_AZURE_PASSWORD'])},
-        'api_version': {'type': 'str', 'default': DEFAULT_API_VERSION, 'choices': list(API_VERSIONS),
-                        'fallback': (env_fallback, ['VEEAM_AZURE_API_VERSION'])},
-        'validate_certs': {'type': 'bool', 'default': True, 'fallback': (env_fallback, ['VEEAM_AZURE_VALIDATE_CERTS'])},
-        'ca_path': {'type': 'path', 'fallback': (env_fallback, ['VEEAM_AZURE_CA_PATH'])},
-        'timeout': {'type': 'int', 'default': 30},
-    }
-
-    def __init__(self, module):
-        self.module = module
-        self.check()
-
-    def check(self):
-        params = self.module.params
-        fail = self.module.fail_json
-        if not params['server']:
-            fail(msg='server is required: set the server option or VEEAM_AZURE_SERVER to the appliance URL, '
-                     'e.g. https://vbazure.example.com')
-        if not _SERVER_RE.match(params['server']):
-            fail(msg='server must be an http:// or https:// URL such as https://vbazure.example.com, got %r' % params['server'])
-        for name in ('username', 'password'):
-            if not params[name]:
-                fail(msg='%s is required: set the %s option or VEEAM_AZURE_%s' % (name, name, name.upper()))
-        if params['timeout'] < 1:
-            fail(msg='timeout must be 1 or more seconds, got %s' % params['timeout'])
+    ENV_PREFIX = 'VEEAM_AZURE'
+    EXAMPLE_URL = 'https://vbazure.example.com'
+    ARGSPEC = appliance_argspec(ENV_PREFIX, {'default': DEFAULT_API_VERSION, 'choices': list(API_VERSIONS)})
 
     def client(self):
         params = self.module.params
