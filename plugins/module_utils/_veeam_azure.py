@@ -7,7 +7,6 @@ options, client, VM restore building blocks, the JobStatus map."""
 
 from __future__ import annotations
 
-import re
 import time
 
 from ansible_collections.recoverops.restore.plugins.module_utils._auth import OAuth2PasswordAuth
