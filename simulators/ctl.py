@@ -60,6 +60,9 @@ class ProductSim:
 SIMULATORS: dict[str, ProductSim] = {
     'veeam_aws': ProductSim('simulators.veeam_aws', REPO / 'simulators' / 'veeam_aws' / 'seed.yml', _veeam_aws_env),
     'veeam_azure': ProductSim('simulators.veeam_azure', REPO / 'simulators' / 'veeam_azure' / 'seed.yml', _veeam_azure_env),
+    'clumio': ProductSim('simulators.clumio', REPO / 'simulators' / 'clumio' / 'seed.yml',
+                         lambda url, ca_path, seed: {'CLUMIO_API_BASE_URL': url, 'CLUMIO_CA_PATH': ca_path,
+                                                     'CLUMIO_API_TOKEN': str(yaml.safe_load(seed.read_text(encoding='utf-8'))['api_token'])}),
 }
 
 

@@ -37,7 +37,22 @@ def integration_vars(endpoints, env):
         'veeam_aws_mfa_username': mfa_user['username'],
         'veeam_aws_mfa_password': mfa_user['password'],
         'veeam_aws_restore_secret_key': 'wJalrXUtnFEMI/K7MDENG/' + os.urandom(8).hex(),
-    } | veeam_azure_vars(endpoints, env)
+    } | veeam_azure_vars(endpoints, env) | clumio_vars(endpoints, env)
+
+
+def clumio_vars(endpoints, env):
+    """The Clumio simulator's address, CA, API token and seeded ids."""
+    seed = yaml.safe_load((REPO / 'simulators' / 'clumio' / 'seed.yml').read_text())
+    orders = next(table for table in seed['tables'] if table['name'] == 'orders')
+    return {
+        'clumio_api_url': endpoints['clumio'],
+        'clumio_ca_path': endpoints['clumio_ca'],
+        'clumio_api_token': env['CLUMIO_API_TOKEN'],
+        'clumio_orders_table_id': orders['id'],
+        'clumio_orders_account': seed['environments'][0]['account_native_id'],
+        'clumio_orders_region': seed['environments'][0]['aws_region'],
+        'clumio_environment_id': seed['environments'][0]['id'],
+    }
 
 
 def veeam_azure_vars(endpoints, env):

@@ -1,0 +1,1 @@
+"""The Clumio REST API simulator (DynamoDB backups, restores, tasks)."""
