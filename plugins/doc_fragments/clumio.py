@@ -31,11 +31,13 @@ options:
   validate_certs:
     description:
       - Verify the server's TLS certificate.
+      - If not set, the value of the E(CLUMIO_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
   ca_path:
     description:
       - PEM file of the CA that signed the server certificate (a proxy's or a lab server's).
+      - If not set, the value of the E(CLUMIO_CA_PATH) environment variable is used.
     type: path
   timeout:
     description:

@@ -16,7 +16,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._auth import Be
 from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiClient, ApiError, default_error_parser
 from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._paging import iter_next_link
-from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z
+from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z, restore_point
 from ansible_collections.recoverops.restore.plugins.module_utils._waiting import StateMap
 
 DEFAULT_API_URL = 'https://us-west-2.api.clumio.com'
@@ -83,8 +83,8 @@ class ClumioConnection:
         'api_url': {'type': 'str', 'default': DEFAULT_API_URL, 'fallback': (env_fallback, ['CLUMIO_API_BASE_URL'])},
         'api_token': {'type': 'str', 'no_log': True, 'fallback': (env_fallback, ['CLUMIO_API_TOKEN'])},
         'organizational_unit_id': {'type': 'str', 'fallback': (env_fallback, ['CLUMIO_ORGANIZATIONAL_UNIT_CONTEXT'])},
-        'validate_certs': {'type': 'bool', 'default': True},
-        'ca_path': {'type': 'path'},
+        'validate_certs': {'type': 'bool', 'default': True, 'fallback': (env_fallback, ['CLUMIO_VALIDATE_CERTS'])},
+        'ca_path': {'type': 'path', 'fallback': (env_fallback, ['CLUMIO_CA_PATH'])},
         'timeout': {'type': 'int', 'default': 30},
     }
 
@@ -265,6 +265,13 @@ class ClumioClient:
 
 
 # -- tasks -----------------------------------------------------------------------------------------
+def normalize_backup(raw):
+    """A Clumio DynamoDB backup (seed 002 shape) as the collection's normalized restore point."""
+    return restore_point(id=raw.get('id'), product='clumio', resource_id=raw.get('table_id'), resource_name=raw.get('table_name'),
+                         created_at=raw.get('start_timestamp'), size_bytes=raw.get('size'), kind=raw.get('type'),
+                         region=raw.get('aws_region'), account=raw.get('account_native_id'), raw=raw)
+
+
 def normalize_task(raw):
     return {
         'id': raw.get('id'), 'type': raw.get('type'), 'category': raw.get('category'), 'status': raw.get('status'),

@@ -73,13 +73,20 @@ backups:
   returned: always
   type: list
   elements: dict
+restore_points:
+  description:
+    - The same backups in the collection's normalized restore point shape (C(id), C(product=clumio), C(resource_id),
+      C(resource_name), C(created_at), C(size_bytes), C(kind), C(region), C(account), C(raw)), newest first.
+  returned: always
+  type: list
+  elements: dict
 table:
   description: The table O(table_name) resolved to.
   returned: when O(table_name) is given
   type: dict
 '''
 
-from ansible_collections.recoverops.restore.plugins.module_utils._clumio import ClumioConnection
+from ansible_collections.recoverops.restore.plugins.module_utils._clumio import ClumioConnection, normalize_backup
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 
 ARGUMENT_SPEC = {
@@ -102,6 +109,7 @@ def list_backups(module, client, before, after):
     result = {'changed': False}
     if params['backup_id']:
         result['backups'] = [client.get_backup(params['backup_id'])]
+        result['restore_points'] = [normalize_backup(backup) for backup in result['backups']]
         return result
     table_id = params['table_id']
     if params['table_name']:
@@ -115,6 +123,7 @@ def list_backups(module, client, before, after):
         if limit and len(backups) >= limit:
             break
     result['backups'] = backups
+    result['restore_points'] = [normalize_backup(backup) for backup in backups]
     return result
 
 
