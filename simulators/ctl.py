@@ -47,6 +47,14 @@ def _veeam_azure_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, st
             'VEEAM_AZURE_CA_PATH': ca_path}
 
 
+def _aws_backup_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, str]:
+    # Own variable names for the key pair: AWS_ACCESS_KEY_ID stays the moto testing/testing pair.
+    credential = yaml.safe_load(seed.read_text(encoding='utf-8'))['credentials'][0]
+    return {'AWS_ENDPOINT_URL_BACKUP': url, 'AWS_BACKUP_CA_PATH': ca_path,
+            'AWS_BACKUP_SIM_ACCESS_KEY_ID': str(credential['access_key_id']),
+            'AWS_BACKUP_SIM_SECRET_ACCESS_KEY': str(credential['secret_access_key'])}
+
+
 @dataclass
 class ProductSim:
     """How to launch one product simulator and what it exports to env.sh."""
@@ -63,6 +71,7 @@ SIMULATORS: dict[str, ProductSim] = {
     'clumio': ProductSim('simulators.clumio', REPO / 'simulators' / 'clumio' / 'seed.yml',
                          lambda url, ca_path, seed: {'CLUMIO_API_BASE_URL': url, 'CLUMIO_CA_PATH': ca_path,
                                                      'CLUMIO_API_TOKEN': str(yaml.safe_load(seed.read_text(encoding='utf-8'))['api_token'])}),
+    'aws_backup': ProductSim('simulators.aws_backup', REPO / 'simulators' / 'aws_backup' / 'seed.yml', _aws_backup_env),
 }
 
 

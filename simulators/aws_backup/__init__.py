@@ -1,0 +1,1 @@
+"""The AWS Backup simulator (recovery points, restore metadata, restore jobs into moto DynamoDB)."""
