@@ -32,8 +32,6 @@ TABLE_NAME = re.compile(r'^[a-zA-Z0-9_.-]{3,255}$')
 RESTORABLE = ('COMPLETED', 'AVAILABLE')
 PLAN_ID = '8f2e0000-0000-4000-8000-000000000001'
 MAX_GENERATED = 1_000_000
-# A namespace for generated recovery point ids, so a restart regenerates the very same ARNs.
-GENERATED_NS = uuid.UUID('5d1b0000-0000-4000-8000-0000000000ab')
 # The error codes the framework's problem() statuses map to (unknown paths, injected faults, handler bugs).
 STATUS_CODES = {400: 'InvalidRequestException', 403: 'UnrecognizedClientException', 404: 'UnknownOperationException',
                 405: 'UnknownOperationException', 429: 'ThrottlingException', 500: 'InternalFailure', 503: 'ServiceUnavailableException'}
@@ -544,7 +542,9 @@ class AwsBackupSim(SimServer):
         name = resource_arn.rsplit('/', 1)[-1]
         new = []
         for number in range(count):
-            arn = prefix + str(uuid.uuid5(GENERATED_NS, f'{batch}-{number}')).upper()
+            # Multiplying by an odd constant permutes the numbers, so ARN order is not creation order (real AWS
+            # promises no order either), and it is far cheaper than uuid5 for 100k points.
+            arn = f'{prefix}{(number * 2654435761) & 0xFFFFFFFF:08X}-{batch & 0xFFFF:04X}-4000-8000-{number:012X}'
             self.points[arn] = {'arn': arn, 'vault': vault, 'resource_arn': resource_arn, 'resource_type': kind, 'resource_name': name,
                                 'created': newest - number * interval_minutes * 60, 'status': 'COMPLETED', 'status_message': None,
                                 'size': 1024, 'plan_id': PLAN_ID, 'backup_arn': None, 'generated': True}
