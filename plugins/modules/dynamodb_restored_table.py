@@ -1,0 +1,141 @@
+#!/usr/bin/python
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: dynamodb_restored_table
+short_description: Delete a DynamoDB table that a restore or a DR drill created
+version_added: 0.3.0
+description:
+  - With O(state=absent), deletes a table only if it carries the C(recoverops:restored-from) tag that the restores of
+    this collection put on the tables they create, and every tag of O(required_tags) (a drill adds its own).
+    A table without them is refused, so a typo in a cleanup task cannot delete production data.
+  - A table that does not exist is C(changed=false). Waits until the table is gone.
+author:
+  - RecoverOps maintainers (@recoverops)
+extends_documentation_fragment:
+  - recoverops.restore.aws
+  - recoverops.restore.aws.actiongroup
+  - recoverops.restore.attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reads the table and its tags, deletes nothing.
+  diff_mode:
+    support: none
+options:
+  table_name:
+    description: Name or ARN of the table.
+    type: str
+    required: true
+  state:
+    description: V(absent) deletes the table.
+    type: str
+    choices: [absent]
+    default: absent
+  required_tags:
+    description: Tags the table must also carry, with these values, to be deleted.
+    type: dict
+    default: {}
+  wait:
+    description: Wait until the table is gone.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait for the deletion.
+    type: int
+    default: 600
+  poll_interval:
+    description: Seconds between the first polls; the interval grows by half after each poll, up to 60 seconds.
+    type: int
+    default: 2
+'''
+
+EXAMPLES = r'''
+- name: Remove the table the drill restored
+  recoverops.restore.dynamodb_restored_table:
+    table_name: orders-drill
+    required_tags:
+      recoverops:drill: "{{ drill_id }}"
+'''
+
+RETURN = r'''
+table:
+  description: The table as it was before the deletion (C(name), C(arn), C(status), C(tags)...).
+  returned: when the table existed
+  type: dict
+'''
+
+from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
+    ARN_RE,
+    RESTORED_TAG,
+    TABLE_NAME_RE,
+    DynamoDBConnection,
+    call,
+    describe_table,
+    normalize_table,
+    table_tags,
+)
+from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed, RecoverOpsModule
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import StateMap, wait_for_job
+
+ARGUMENT_SPEC = {
+    'table_name': {'type': 'str', 'required': True},
+    'state': {'type': 'str', 'choices': ['absent'], 'default': 'absent'},
+    'required_tags': {'type': 'dict', 'default': {}},
+    'wait': {'type': 'bool', 'default': True},
+    'wait_timeout': {'type': 'int', 'default': 600},
+    'poll_interval': {'type': 'int', 'default': 2},
+}
+GONE = StateMap(running=('DELETING', 'ACTIVE', 'UPDATING', 'CREATING'), succeeded=('GONE',))
+
+
+def remove(module, dynamodb):
+    params = module.params
+    raw = describe_table(dynamodb, params['table_name'])
+    if raw is None:
+        return {'changed': False}
+    table = normalize_table(raw, table_tags(dynamodb, raw['TableArn']))
+    check_ours(table, params['required_tags'])
+    result = {'changed': True, 'table': table}
+    if module.check_mode or raw['TableStatus'] == 'DELETING':
+        result['changed'] = raw['TableStatus'] != 'DELETING'
+    else:
+        call(dynamodb, 'delete_table', TableName=raw['TableName'])
+    if params['wait'] and not module.check_mode:
+        def poll():
+            current = describe_table(dynamodb, raw['TableName'])
+            return ('GONE', None) if current is None else (current['TableStatus'], current)
+        result['wait'] = wait_for_job(poll, GONE, timeout=params['wait_timeout'], poll_interval=params['poll_interval']).as_dict()
+    return result
+
+
+def check_ours(table, required_tags):
+    tags = table['tags'] or {}
+    if RESTORED_TAG not in tags:
+        raise OperationFailed('Refusing to delete table %s: it has no %s tag, so no restore of this collection created it'
+                              % (table['name'], RESTORED_TAG), table=table)
+    wrong = sorted(key for key, value in required_tags.items() if tags.get(key) != str(value))
+    if wrong:
+        raise OperationFailed('Refusing to delete table %s: required_tags %s do not match its tags (%s)'
+                              % (table['name'], ', '.join(wrong), ', '.join('%s=%s' % (key, tags.get(key)) for key in wrong)),
+                              table=table)
+    if table['deletion_protection']:
+        raise OperationFailed('Table %s has deletion protection enabled; turn it off first if it really is to go' % table['name'],
+                              table=table)
+
+
+def main():
+    module = RecoverOpsModule(ARGUMENT_SPEC, connection=DynamoDBConnection, requires_requests=False, supports_check_mode=True)
+    name = module.params['table_name']
+    if not (TABLE_NAME_RE.match(name) or ARN_RE.match(name)):
+        module.fail_json(msg='table_name must be a table name (3 to 255 characters of a-z, A-Z, 0-9, _, - and .) or a table ARN, '
+                         'got %r' % name)
+    module.check_wait_options()
+    module.run(lambda clients: remove(module, clients.dynamodb))
+
+
+if __name__ == '__main__':
+    main()
