@@ -19,7 +19,10 @@ from typing import Any, Callable
 from urllib.parse import unquote
 
 import boto3
+import botocore.auth
+import botocore.awsrequest
 import botocore.config
+import botocore.credentials
 import botocore.exceptions
 from boto3.dynamodb.types import TypeSerializer
 
@@ -27,7 +30,8 @@ from simulators.common.server import HttpError, Request, Response, SimServer, js
 
 SEED_PATH = pathlib.Path(__file__).with_name('seed.yml')
 BOTO_CONFIG = botocore.config.Config(connect_timeout=3, read_timeout=10, retries={'max_attempts': 2})
-AUTH_HEADER = re.compile(r'^AWS4-HMAC-SHA256 Credential=(?P<key>[^/,\s]+)/(?P<date>\d{8})/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request')
+AUTH_HEADER = re.compile(r'^AWS4-HMAC-SHA256 Credential=(?P<key>[^/,\s]+)/(?P<date>\d{8})/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request,'
+                         r'\s*SignedHeaders=(?P<headers>[^,\s]+),\s*Signature=(?P<signature>[0-9a-f]+)$')
 TABLE_NAME = re.compile(r'^[a-zA-Z0-9_.-]{3,255}$')
 RESTORABLE = ('COMPLETED', 'AVAILABLE')
 PLAN_ID = '8f2e0000-0000-4000-8000-000000000001'
@@ -217,13 +221,17 @@ class AwsBackupSim(SimServer):
         self.route(method, template, checked)
 
     def _authorize(self, request: Request) -> None:
-        """A SigV4 header for the backup service with a seeded key (and its session token). The signature is not checked."""
+        """A SigV4 header for the backup service with a seeded key (and its session token), and a signature that matches."""
         found = AUTH_HEADER.match(request.header('Authorization') or '')
         credential = self.credentials.get(found['key']) if found else None
         token = credential.get('session_token') if credential else None
         if not credential or found['service'] != 'backup' or (token and request.header('X-Amz-Security-Token') != token):
             self.count('unauthorized')
             raise fail('UnrecognizedClientException', 'The security token included in the request is invalid.', 403)
+        if _signature(request, credential, found) != found['signature']:
+            self.count('unauthorized')
+            raise fail('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. '
+                       'Check your AWS Secret Access Key and signing method.', 403)
 
     # ---- request helpers ------------------------------------------------------------------------
     @staticmethod
@@ -552,6 +560,19 @@ class AwsBackupSim(SimServer):
         for arns in (self.by_vault[vault], self.by_resource.setdefault(resource_arn, [])):
             arns.extend(new)
             arns.sort()
+
+
+def _signature(request: Request, credential: dict[str, Any], found: re.Match[str]) -> str:
+    """Recompute the client's SigV4 signature with botocore's own signer, over the headers the client says it signed."""
+    headers = {name: request.header(name) or '' for name in found['headers'].split(';')}
+    # The path is still percent-encoded as the client sent it; the query is re-encoded the way botocore encodes it.
+    url = f"http://{request.header('Host') or 'localhost'}{request.path}"
+    params = [(key, value) for key, values in request.query.items() for value in values]
+    aws_request = botocore.awsrequest.AWSRequest(method=request.method, url=url, headers=headers, data=request.body, params=params)
+    aws_request.context['timestamp'] = request.header('X-Amz-Date') or ''
+    signer = botocore.auth.SigV4Auth(botocore.credentials.Credentials(credential['access_key_id'], credential['secret_access_key'],
+                                                                      credential.get('session_token')), found['service'], found['region'])
+    return signer.signature(signer.string_to_sign(aws_request, signer.canonical_request(aws_request)), aws_request)
 
 
 def _within(value: float, after: float | None, before: float | None) -> bool:

@@ -186,7 +186,10 @@ def test_credentials_are_checked(sim):
     with pytest.raises(ClientError):
         backup_client(sim, key=SESSION_KEY, secret=SESSION_SECRET, token='stale').list_restore_jobs()
     assert backup_client(sim, key=SESSION_KEY, secret=SESSION_SECRET, token=SESSION_TOKEN).list_restore_jobs()['RestoreJobs'] == []
-    assert control(sim, 'counters')['unauthorized'] == 2
+    with pytest.raises(ClientError) as error:
+        backup_client(sim, secret='not-the-secret').list_recovery_points_by_backup_vault(BackupVaultName='dr-vault', ByResourceType='EBS')
+    assert error.value.response['Error']['Code'] == 'InvalidSignatureException'
+    assert control(sim, 'counters')['unauthorized'] == 3
     assert {SECRET_KEY, SESSION_SECRET, SESSION_TOKEN} <= set(control(sim, 'secrets'))
 
 
