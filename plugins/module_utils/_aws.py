@@ -219,6 +219,19 @@ def normalize_recovery_point(raw):
         region=region, account=account, raw=raw)
 
 
+# ARN service (and resource prefix) -> AWS Backup resource type, for points listed by resource.
+RESOURCE_TYPES = (('dynamodb', '', 'DynamoDB'), ('ec2', 'volume/', 'EBS'), ('ec2', 'instance/', 'EC2'),
+                  ('elasticfilesystem', '', 'EFS'), ('rds', 'cluster:', 'Aurora'), ('rds', '', 'RDS'), ('s3', '', 'S3'),
+                  ('fsx', '', 'FSx'), ('redshift', '', 'Redshift'), ('neptune', '', 'Neptune'), ('docdb', '', 'DocumentDB'))
+
+
+def resource_type_of(arn):
+    parts = (arn or '').split(':', 5)
+    if len(parts) < 6:
+        return None
+    return next((name for service, prefix, name in RESOURCE_TYPES if parts[2] == service and parts[5].startswith(prefix)), None)
+
+
 def newest_by_creation(points):
     """The API promises no order: sort by CreationDate ourselves, newest first."""
     return sorted(points, key=lambda point: parse_timestamp(point['CreationDate']), reverse=True)

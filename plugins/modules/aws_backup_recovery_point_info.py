@@ -133,6 +133,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
     newest_by_creation,
     normalize_recovery_point,
     plain,
+    resource_type_of,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_timestamp, utc_now
@@ -235,7 +236,9 @@ def list_points(module, backup, after, before, point_in_time):
     elif params['backup_vault_name']:
         points = keep(lister.vault(after=after, before=before), params['statuses'], point_in_time)
     else:
-        points = keep(lister.resource(), params['statuses'], point_in_time)
+        # ListRecoveryPointsByResource does not repeat the resource in each point.
+        points = [dict(point, ResourceArn=params['resource_arn'], ResourceType=resource_type_of(params['resource_arn']))
+                  for point in keep(lister.resource(), params['statuses'], point_in_time)]
     points = newest_by_creation(points)
     count = 1 if params['latest'] or point_in_time else params['max_points']
     if count:
