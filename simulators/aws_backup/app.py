@@ -208,6 +208,7 @@ class AwsBackupSim(SimServer):
         self._api('PUT', '/restore-jobs', self.start_restore)
         self._api('GET', '/restore-jobs/', self.list_jobs)
         self._api('GET', '/restore-jobs/{restoreJobId}', self.describe_job)
+        self._api('GET', '/restore-jobs/{restoreJobId}/metadata', self.job_metadata)
         self._api('GET', '/resources/{resourceArn}/restore-jobs/', self.list_jobs_by_resource)
         self.route('POST', '/_sim/generate', self.sim_generate)
         self.route('GET', '/_sim/restores', lambda _request: json_response(200, self.restores_by_target))
@@ -438,6 +439,13 @@ class AwsBackupSim(SimServer):
         if not job:
             raise fail('ResourceNotFoundException', f"Restore job {request.params['restoreJobId']} not found.")
         return json_response(200, self.render_job(job), 'application/json')
+
+    def job_metadata(self, request: Request) -> Response:
+        """GetRestoreJobMetadata: the metadata the job was started with."""
+        job = self.jobs.get(request.params['restoreJobId'])
+        if not job:
+            raise fail('ResourceNotFoundException', f"Restore job {request.params['restoreJobId']} not found.")
+        return json_response(200, {'RestoreJobId': job['id'], 'Metadata': job['metadata']}, 'application/json')
 
     def list_jobs(self, request: Request) -> Response:
         account, kind, status = self._query(request, 'accountId'), self._query(request, 'resourceType'), self._query(request, 'status')

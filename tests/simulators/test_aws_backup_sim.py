@@ -149,6 +149,7 @@ def test_same_idempotency_token_starts_one_job(sim):
     counters = control(sim, 'counters')
     assert counters['restores_started'] == 1 and counters['idempotent_replays'] == 1
     assert control(sim, 'restores') == {'orders-once': 1}
+    assert client.get_restore_job_metadata(RestoreJobId=first['RestoreJobId'])['Metadata'] == {'targetTableName': 'orders-once'}
 
 
 @pytest.mark.parametrize('arguments, code', [
