@@ -185,8 +185,11 @@ restore_request:
   description: The body sent (or, in check mode, that would be sent).
   returned: when a restore was started or would be
   type: dict
-started:
-  description: Whether this run started the restore.
+restore_started:
+  description:
+    - Whether this run started the restore.
+    - Not named C(started), which M(ansible.builtin.async_status) reserves: a result with C(started) and no
+      C(finished) reads as a job still running, so an async restore would never be seen to finish.
   returned: always
   type: bool
 reason:
@@ -283,7 +286,7 @@ def wait_task(module, client, task_id, result):
 def restore(module, client):
     params = module.params
     environment_id = params['environment_id'] or client.resolve_environment(params['target_account_id'], params['target_region'])
-    result = {'changed': False, 'started': False}
+    result = {'changed': False, 'restore_started': False}
     # Idempotency: a restore to this target that runs, finished, or a table already there.
     tasks = client.find_restore_tasks(params['target_table_name'], environment_id, list(ACTIVE_TASK_STATES) + ['completed'])
     running = [task for task in tasks if task.get('status') in ACTIVE_TASK_STATES]
@@ -312,7 +315,7 @@ def restore(module, client):
         return result
     answer = client.restore_table(body) or {}
     task_id = answer.get('task_id') or ((answer.get('_embedded') or {}).get('read-task') or {}).get('id')
-    result['started'] = True
+    result['restore_started'] = True
     embedded = (answer.get('_embedded') or {}).get('read-task')
     if embedded:
         result['task'] = normalize_task(embedded)

@@ -124,7 +124,7 @@ def test_restore_keeps_source_configuration_and_waits(clumio, run_module):
     clumio.get_task.return_value = {'id': 'task-1', 'status': 'completed'}
     code, result = run(run_module, clumio_dynamodb_restore, dict(RESTORE))
     assert code == 0, result
-    assert result['changed'] and result['started']
+    assert result['changed'] and result['restore_started']
     body = clumio.restore_table.call_args.args[1]
     assert body['source'] == {'securevault_backup': {'backup_id': 'b-1'}}
     target = body['target']
@@ -153,7 +153,7 @@ def test_rerun_while_a_restore_runs_waits_for_it(clumio, run_module):
     clumio.get_task.return_value = {'id': 'task-9', 'status': 'completed'}
     code, result = run(run_module, clumio_dynamodb_restore, dict(RESTORE))
     assert code == 0
-    assert result['changed'] is False and result['started'] is False
+    assert result['changed'] is False and result['restore_started'] is False
     assert clumio.restore_table.call_count == 0
     assert result['task']['id'] == 'task-9'
 
@@ -188,7 +188,7 @@ def test_failed_task_reports_entity_type_and_timings(clumio, run_module):
     assert code == 1
     for text in ('task-1', 'failed', 'aws_dynamodb_table', 'orders-restored', '2026-01-01T00:00:09Z'):
         assert text in result['msg']
-    assert result['started'] is True
+    assert result['restore_started'] is True
 
 
 def test_environment_is_resolved_from_account_and_region(clumio, run_module):
