@@ -188,7 +188,7 @@ restore_request:
 restore_started:
   description:
     - Whether this run started the restore.
-    - Not named C(started), which M(ansible.builtin.async_status) reserves: a result with C(started) and no
+    - Not named C(started), which M(ansible.builtin.async_status) reserves. A result with C(started) and no
       C(finished) reads as a job still running, so an async restore would never be seen to finish.
   returned: always
   type: bool
