@@ -37,7 +37,23 @@ def integration_vars(endpoints, env):
         'veeam_aws_mfa_username': mfa_user['username'],
         'veeam_aws_mfa_password': mfa_user['password'],
         'veeam_aws_restore_secret_key': 'wJalrXUtnFEMI/K7MDENG/' + os.urandom(8).hex(),
-    } | veeam_azure_vars(endpoints, env) | clumio_vars(endpoints, env)
+    } | veeam_azure_vars(endpoints, env) | clumio_vars(endpoints, env) | aws_backup_vars(endpoints)
+
+
+def aws_backup_vars(endpoints):
+    """The AWS Backup simulator's address, CA, seeded key pairs and recovery points."""
+    seed = yaml.safe_load((REPO / 'simulators' / 'aws_backup' / 'seed.yml').read_text())
+    plain, temporary = seed['credentials'][0], seed['credentials'][1]
+    return {
+        'aws_backup_endpoint': endpoints['aws_backup'],
+        'aws_backup_ca_path': endpoints['aws_backup_ca'],
+        'aws_backup_access_key': plain['access_key_id'],
+        'aws_backup_secret_key': plain['secret_access_key'],
+        'aws_backup_session_access_key': temporary['access_key_id'],
+        'aws_backup_session_secret_key': temporary['secret_access_key'],
+        'aws_backup_session_token': temporary['session_token'],
+        'aws_account_id': str(seed['account_id']),
+    }
 
 
 def clumio_vars(endpoints, env):

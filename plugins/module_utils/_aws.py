@@ -378,11 +378,21 @@ def pitr_window(dynamodb, table):
 
 
 def check_in_window(moment, window, table):
+    """The moment to restore to, inside the window; OperationFailed with the window when it is outside.
+
+    Times are shown and read back at whole seconds, so a moment in the same second as an end of
+    the window counts as inside and is moved onto that end.
+    """
     earliest, latest = window
-    if not earliest <= moment <= latest:
+    if not _floor(earliest) <= moment <= latest.replace(microsecond=999999):
         raise OperationFailed('restore_date_time %s is outside the point-in-time recovery window of table %s: %s to %s'
                               % (iso_z(moment), table, iso_z(earliest), iso_z(latest)),
                               window={'earliest': iso_z(earliest), 'latest': iso_z(latest)})
+    return min(max(moment, earliest), latest)
+
+
+def _floor(moment):
+    return moment.replace(microsecond=0)
 
 
 def normalize_table(table, tags=None):

@@ -209,8 +209,7 @@ def build_request(params, dynamodb, restore_time):
     if params['use_latest_restorable_time']:
         request['UseLatestRestorableTime'] = True
         return 'restore_table_to_point_in_time', request, '%s@latest' % source
-    check_in_window(restore_time, window, source)
-    request['RestoreDateTime'] = restore_time
+    request['RestoreDateTime'] = check_in_window(restore_time, window, source)
     return 'restore_table_to_point_in_time', request, '%s@%s' % (source, iso_z(restore_time))
 
 
