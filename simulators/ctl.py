@@ -50,7 +50,8 @@ def _veeam_azure_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, st
 def _aws_backup_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, str]:
     # Own variable names for the key pair: AWS_ACCESS_KEY_ID stays the moto testing/testing pair.
     credential = yaml.safe_load(seed.read_text(encoding='utf-8'))['credentials'][0]
-    return {'AWS_ENDPOINT_URL_BACKUP': url, 'AWS_BACKUP_CA_PATH': ca_path,
+    # AWS_CA_BUNDLE: the modules' aws_ca_bundle fallback, so the simulator's TLS is verified as a real endpoint's.
+    return {'AWS_ENDPOINT_URL_BACKUP': url, 'AWS_BACKUP_CA_PATH': ca_path, 'AWS_CA_BUNDLE': ca_path,
             'AWS_BACKUP_SIM_ACCESS_KEY_ID': str(credential['access_key_id']),
             'AWS_BACKUP_SIM_SECRET_ACCESS_KEY': str(credential['secret_access_key'])}
 

@@ -46,12 +46,20 @@ def main():
             credential_env.update(injected_env(REPO / 'extensions' / 'awx' / 'credential_types' / ('%s.yml' % product), {
                 'server': endpoints[product], 'username': sim_env[prefix + '_USERNAME'], 'password': sim_env[prefix + '_PASSWORD'],
                 'ca_path': endpoints[product + '_ca'], 'validate_certs': True}))
+        credential_env.update(injected_env(REPO / 'extensions' / 'awx' / 'credential_types' / 'clumio.yml', {
+            'api_url': endpoints['clumio'], 'api_token': sim_env['CLUMIO_API_TOKEN'], 'ca_path': endpoints['clumio_ca']}))
+        # AWX's built-in "Amazon Web Services" credential type injects these three; the endpoints of a
+        # private (here: simulated) AWS are instance-wide task environment (AWX_TASK_ENV) in AWX.
+        credential_env.update({'AWS_ACCESS_KEY_ID': sim_env['AWS_ACCESS_KEY_ID'], 'AWS_SECRET_ACCESS_KEY': sim_env['AWS_SECRET_ACCESS_KEY'],
+                               'AWS_DEFAULT_REGION': sim_env['AWS_DEFAULT_REGION'],
+                               'AWS_ENDPOINT_URL_BACKUP': endpoints['aws_backup'], 'AWS_ENDPOINT_URL_DYNAMODB': endpoints['dynamodb'],
+                               'AWS_CA_BUNDLE': endpoints['aws_backup_ca']})
         drill = yaml.safe_load((REPO / 'examples' / 'dr_drill_simulators.yml').read_text())
         drill['dr_drill_report_dir'] = os.path.join(job_dir, 'report')
         # Only what AWX would give the job: the injected credential, the collection, the runner's Python.
         envvars = dict(credential_env, ANSIBLE_COLLECTIONS_PATH=str(args.collections.resolve()),
                        PATH='%s%s%s' % (VENV_BIN, os.pathsep, os.environ.get('PATH', '')))
-        for name in [name for name in os.environ if name.startswith(('VEEAM_', 'CLUMIO_'))]:
+        for name in [name for name in os.environ if name.startswith(('VEEAM_', 'CLUMIO_', 'AWS_'))]:
             os.environ.pop(name)
         os.environ['PATH'] = envvars['PATH']
         job = ansible_runner.run(private_data_dir=job_dir, playbook=str(playbook), envvars=envvars, extravars=drill,
@@ -59,7 +67,7 @@ def main():
         output = job.stdout.read()
         events = len(list(job.events))
         report = json.loads(pathlib.Path(drill['dr_drill_report_dir'], 'report.json').read_text()) if job.rc == 0 else {}
-        secrets = [secret for product in ('veeam_aws', 'veeam_azure')
+        secrets = [secret for product in ('veeam_aws', 'veeam_azure', 'clumio', 'aws_backup')
                    for secret in fetch_json(endpoints[product] + '/_sim/secrets', endpoints[product + '_ca'])]
         leaks = [secret for secret in secrets if len(secret) >= 6 and secret in output]
     print('ansible-runner: status %s, rc %s, %d events; injected %s'

@@ -82,7 +82,8 @@ options:
   idempotency_token:
     description:
       - Token for C(StartRestoreJob). By default it is derived from the recovery point, the metadata and how many
-        completed restores of them came before, so a rerun of the same restore sends the same token.
+        restore jobs of them came before (failed ones too), so a retry of the same start sends the same token while a
+        rerun after a failure, or with O(force), starts a new job.
     type: str
   force:
     description: Start a new job even when a matching one is running or completed.
@@ -193,9 +194,12 @@ def restore(module, clients):
     base = call(backup, 'get_recovery_point_restore_metadata', **vault_args(params)).get('RestoreMetadata', {}) \
         if params['use_restore_metadata'] else {}
     metadata = build_restore_metadata(params, base, resource_type)
-    matching = [] if params['force'] else matching_jobs(backup, point, metadata)
-    live = [job for job in matching if job['Status'] != 'COMPLETED' or target_exists(clients, job, resource_type)]
-    request = start_request(params, point, resource_type, metadata, generation=len(matching))
+    # Every earlier job of this restore, failed ones too, moves the token on: a rerun after a failure
+    # or with force must not be answered with the earlier job.
+    earlier = matching_jobs(backup, point, metadata)
+    live = [] if params['force'] else [job for job in earlier if job['Status'] in LIVE_RESTORE_JOB_STATUSES
+                                       and (job['Status'] != 'COMPLETED' or target_exists(clients, job, resource_type))]
+    request = start_request(params, point, resource_type, metadata, generation=len(earlier))
     result = {'changed': False, 'existing': bool(live), 'recovery_point': normalize_recovery_point(point),
               'request': dict(request, Metadata=masked(metadata))}
     if live:
@@ -235,13 +239,12 @@ def check_point(params, point):
 
 
 def matching_jobs(backup, point, metadata):
-    """Jobs that restored this recovery point with this metadata and did not fail, newest first."""
+    """Jobs that restored this recovery point with this metadata, whatever their state, newest first."""
     # A second either side: whether the bounds are inclusive is not documented.
     created = parse_timestamp(point['CreationDate'])
     jobs = paginate(backup, 'list_restore_jobs_by_protected_resource', 'RestoreJobs', ResourceArn=point['ResourceArn'],
                     ByRecoveryPointCreationDateAfter=created - SECOND, ByRecoveryPointCreationDateBefore=created + SECOND)
-    candidates = [job for job in jobs if job.get('RecoveryPointArn') == point['RecoveryPointArn']
-                  and job.get('Status') in LIVE_RESTORE_JOB_STATUSES]
+    candidates = [job for job in jobs if job.get('RecoveryPointArn') == point['RecoveryPointArn']]
     same = [job for job in candidates
             if call(backup, 'get_restore_job_metadata', RestoreJobId=job['RestoreJobId']).get('Metadata') == metadata]
     return sorted(same, key=lambda job: job['CreationDate'], reverse=True)

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 DOCUMENTATION = r'''
 module: dynamodb_restored_table
-short_description: Delete a DynamoDB table that a restore or a DR drill created
+short_description: Claim or delete a DynamoDB table that a restore or a DR drill created
 version_added: 0.3.0
 description:
+  - With O(state=present), claims a table that a restore just created, by tagging it C(recoverops:restored-from) plus
+    O(tags). Restores by other products (Veeam, Clumio) do not tag the tables they create; a drill claims them so that
+    it may clean them up later. A table that is not tagged yet is only claimed when DynamoDB says it was created at or
+    after O(created_after), so an older table, production data among them, is never claimed.
   - With O(state=absent), deletes a table only if it carries the C(recoverops:restored-from) tag that the restores of
     this collection put on the tables they create, and every tag of O(required_tags) (a drill adds its own).
     A table without them is refused, so a typo in a cleanup task cannot delete production data.
@@ -31,12 +35,24 @@ options:
     type: str
     required: true
   state:
-    description: V(absent) deletes the table.
+    description: V(present) claims the table, V(absent) deletes it.
     type: str
-    choices: [absent]
+    choices: [present, absent]
     default: absent
   required_tags:
     description: Tags the table must also carry, with these values, to be deleted.
+    type: dict
+    default: {}
+  restored_from:
+    description: With O(state=present), what the table was restored from (a restore point id), the value of its C(recoverops:restored-from) tag.
+    type: str
+  created_after:
+    description:
+      - With O(state=present), an ISO 8601 time at or after which the table must have been created, for example when the
+        restore was requested. A minute of clock difference between the controller and AWS is allowed.
+    type: str
+  tags:
+    description: With O(state=present), more tags to put on the table, for example the drill's id.
     type: dict
     default: {}
   wait:
@@ -54,6 +70,15 @@ options:
 '''
 
 EXAMPLES = r'''
+- name: Claim the table a Veeam restore created a minute ago, for this drill
+  recoverops.restore.dynamodb_restored_table:
+    table_name: orders-drill
+    state: present
+    restored_from: "{{ restore_point_id }}"
+    created_after: "{{ restore_requested_at }}"
+    tags:
+      recoverops:drill: "{{ drill_id }}"
+
 - name: Remove the table the drill restored
   recoverops.restore.dynamodb_restored_table:
     table_name: orders-drill
@@ -63,10 +88,16 @@ EXAMPLES = r'''
 
 RETURN = r'''
 table:
-  description: The table as it was before the deletion (C(name), C(arn), C(status), C(tags)...).
+  description: The table as it was before the change (C(name), C(arn), C(status), C(tags)...).
   returned: when the table existed
   type: dict
+tags:
+  description: The tags the table carries after the claim.
+  returned: with O(state=present)
+  type: dict
 '''
+
+import datetime
 
 from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
     ARN_RE,
@@ -79,16 +110,21 @@ from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
     table_tags,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed, RecoverOpsModule
+from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z, parse_timestamp
 from ansible_collections.recoverops.restore.plugins.module_utils._waiting import StateMap, wait_for_job
 
 ARGUMENT_SPEC = {
     'table_name': {'type': 'str', 'required': True},
-    'state': {'type': 'str', 'choices': ['absent'], 'default': 'absent'},
+    'state': {'type': 'str', 'choices': ['present', 'absent'], 'default': 'absent'},
     'required_tags': {'type': 'dict', 'default': {}},
     'wait': {'type': 'bool', 'default': True},
     'wait_timeout': {'type': 'int', 'default': 600},
     'poll_interval': {'type': 'int', 'default': 2},
+    'restored_from': {'type': 'str'},
+    'created_after': {'type': 'str'},
+    'tags': {'type': 'dict', 'default': {}},
 }
+CLOCK_SLACK = datetime.timedelta(minutes=1)
 GONE = StateMap(running=('DELETING', 'ACTIVE', 'UPDATING', 'CREATING'), succeeded=('GONE',))
 
 
@@ -112,6 +148,23 @@ def remove(module, dynamodb):
     return result
 
 
+def claim(module, dynamodb, created_after):
+    params = module.params
+    raw = describe_table(dynamodb, params['table_name'])
+    if raw is None:
+        raise OperationFailed('Table %s does not exist, so there is nothing to claim' % params['table_name'])
+    table = normalize_table(raw, table_tags(dynamodb, raw['TableArn']))
+    tags = table['tags'] or {}
+    if RESTORED_TAG not in tags and parse_timestamp(raw['CreationDateTime']) < created_after - CLOCK_SLACK:
+        raise OperationFailed('Refusing to claim table %s: it was created %s, before %s, so this restore did not create it'
+                              % (table['name'], table['created_at'], iso_z(created_after)), table=table)
+    wanted = dict(params['tags'], **{RESTORED_TAG: tags.get(RESTORED_TAG, params['restored_from'])})
+    missing = {key: str(value) for key, value in wanted.items() if tags.get(key) != str(value)}
+    if missing and not module.check_mode:
+        call(dynamodb, 'tag_resource', ResourceArn=raw['TableArn'], Tags=[{'Key': key, 'Value': value} for key, value in missing.items()])
+    return {'changed': bool(missing), 'table': table, 'tags': dict(tags, **missing)}
+
+
 def check_ours(table, required_tags):
     tags = table['tags'] or {}
     if RESTORED_TAG not in tags:
@@ -128,12 +181,16 @@ def check_ours(table, required_tags):
 
 
 def main():
-    module = RecoverOpsModule(ARGUMENT_SPEC, connection=DynamoDBConnection, requires_requests=False, supports_check_mode=True)
+    module = RecoverOpsModule(ARGUMENT_SPEC, connection=DynamoDBConnection, requires_requests=False, supports_check_mode=True,
+                              required_if=[('state', 'present', ('restored_from', 'created_after'))])
     name = module.params['table_name']
     if not (TABLE_NAME_RE.match(name) or ARN_RE.match(name)):
         module.fail_json(msg='table_name must be a table name (3 to 255 characters of a-z, A-Z, 0-9, _, - and .) or a table ARN, '
                          'got %r' % name)
     module.check_wait_options()
+    if module.params['state'] == 'present':
+        created_after = module.check_timestamp('created_after', allow_future=True)
+        module.run(lambda clients: claim(module, clients.dynamodb, created_after))
     module.run(lambda clients: remove(module, clients.dynamodb))
 
 

@@ -213,6 +213,21 @@ def test_a_failed_job_fails_the_task_with_its_status_message_and_id(run_module, 
     assert result['restore_job_id'] == 'job-9'
 
 
+def test_a_rerun_after_a_failed_job_starts_a_new_one_with_a_new_token(run_module, aws):
+    backup = aws['backup']
+    stub_point_and_metadata(backup)
+    backup.add_response('list_restore_jobs_by_protected_resource', {'RestoreJobs': [job('FAILED', 'job-9')]})
+    metadata = {'targetTableName': 'orders-restored', 'encryptionType': 'Default'}
+    backup.add_response('get_restore_job_metadata', {'RestoreJobId': 'job-9', 'Metadata': metadata})
+    backup.add_response('start_restore_job', {'RestoreJobId': 'job-10'},
+                        {'RecoveryPointArn': RP, 'Metadata': metadata, 'IdempotencyToken': idempotency_token(RP, [metadata, 1]),
+                         'ResourceType': 'DynamoDB'})
+    backup.add_response('describe_restore_job', job('RUNNING', 'job-10', PercentDone='5.00%'))
+    code, result = run(run_module, aws_backup_restore, dict(RESTORE, wait=False))
+    assert code == 0
+    assert result['changed'] and result['restore_job_id'] == 'job-10'
+
+
 def test_an_unrestorable_point_fails_before_any_start(run_module, aws):
     stub_point_and_metadata(aws['backup'], status='EXPIRED')
     code, result = run(run_module, aws_backup_restore, RESTORE)
