@@ -53,7 +53,7 @@ tables:
   elements: dict
 '''
 
-from ansible_collections.recoverops.restore.plugins.module_utils._clumio import ClumioConnection
+from ansible_collections.recoverops.restore.plugins.module_utils._clumio import ACCOUNT_RE, REGION_RE, ClumioConnection
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 
 ARGUMENT_SPEC = {
@@ -63,6 +63,17 @@ ARGUMENT_SPEC = {
     'aws_region': {'type': 'str'},
     'environment_id': {'type': 'str'},
 }
+
+
+def check_options(module):
+    params = module.params
+    errors = []
+    if params['account_native_id'] is not None and not ACCOUNT_RE.match(params['account_native_id']):
+        errors.append('account_native_id must be a 12-digit AWS account id, got %r' % params['account_native_id'])
+    if params['aws_region'] is not None and not REGION_RE.match(params['aws_region']):
+        errors.append('aws_region must be an AWS region such as us-east-1, got %r' % params['aws_region'])
+    if errors:
+        module.fail_json(msg='; '.join(errors))
 
 
 def tables(module, client):
@@ -78,6 +89,7 @@ def tables(module, client):
 def main():
     module = RecoverOpsModule(ARGUMENT_SPEC, connection=ClumioConnection, supports_check_mode=True,
                               mutually_exclusive=[('table_id', name) for name in ('table_name', 'account_native_id', 'aws_region', 'environment_id')])
+    check_options(module)
     module.run(lambda client: tables(module, client))
 
 

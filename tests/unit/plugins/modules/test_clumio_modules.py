@@ -13,11 +13,13 @@ from ansible_collections.recoverops.restore.plugins.modules import (
     clumio_dynamodb_backup_info,
     clumio_dynamodb_records_restore,
     clumio_dynamodb_restore,
+    clumio_dynamodb_table_info,
     clumio_task_info,
 )
 
 METHODS = ('list_backups', 'get_backup', 'list_tables', 'get_table', 'find_table', 'resolve_environment', 'restore_table',
            'restore_records', 'get_task', 'list_tasks', 'abort_task', 'find_restore_tasks', 'close')
+REAL_FIND_TABLE = ClumioClient.find_table  # the table_info tests run the real name matching over a mocked list_tables
 TOKEN = 'clumio-unit-token-0123456789'
 ENV = 'env-1'
 BACKUP = {'id': 'b-1', 'table_id': 't-1', 'table_name': 'orders',
@@ -223,3 +225,100 @@ def test_abort_of_a_finished_task_changes_nothing(clumio, run_module):
     code, result = run(run_module, clumio_task_info, {'task_id': 'task-1', 'abort': True})
     assert code == 0 and result['changed'] is False
     assert clumio.abort_task.call_count == 0
+
+
+# -- clumio_dynamodb_table_info --------------------------------------------------------------------------
+def _table(table_id, name, account='111111111111', region='us-east-1'):
+    return {'id': table_id, 'name': name, 'account_native_id': account, 'aws_region': region}
+
+
+def _clumio_list_tables(tables):
+    """list_tables as Clumio answers it: name $contains, account and region $eq."""
+    def listing(_self, name=None, account=None, region=None, _environment_id=None):
+        return [table for table in tables if (not name or name in table['name']) and (not account or table['account_native_id'] == account)
+                and (not region or table['aws_region'] == region)]
+    return listing
+
+
+def test_table_info_matches_the_name_exactly_among_substring_hits(clumio, run_module):
+    clumio.find_table.side_effect = REAL_FIND_TABLE
+    clumio.list_tables.side_effect = _clumio_list_tables([
+        _table('t-archive', 'orders-archive'), _table('t-old', 'old-orders'), _table('t-orders', 'orders'), _table('t-ORDERS', 'ORDERS'),
+        _table('t-other', 'inventory')])
+    code, result = run(run_module, clumio_dynamodb_table_info, {'table_name': 'orders'})
+    assert code == 0, result
+    assert result['changed'] is False
+    assert [table['id'] for table in result['tables']] == ['t-orders']
+    assert clumio.list_tables.call_args.args[1:] == ('orders', None, None, None)
+
+
+def test_table_info_name_only_contained_in_others_fails(clumio, run_module):
+    clumio.find_table.side_effect = REAL_FIND_TABLE
+    clumio.list_tables.side_effect = _clumio_list_tables([_table('t-archive', 'orders-archive'), _table('t-old', 'old-orders')])
+    code, result = run(run_module, clumio_dynamodb_table_info, {'table_name': 'orders', 'aws_region': 'us-east-1'})
+    assert code == 1
+    assert "No DynamoDB table named 'orders' in region us-east-1" in result['msg']
+    assert 't-archive' not in result['msg']
+
+
+def test_table_info_name_in_two_accounts_lists_both_candidates(clumio, run_module):
+    clumio.find_table.side_effect = REAL_FIND_TABLE
+    clumio.list_tables.side_effect = _clumio_list_tables([
+        _table('t-a', 'orders', '111111111111', 'us-east-1'), _table('t-b', 'orders', '222222222222', 'us-east-1'),
+        _table('t-c', 'orders-archive', '333333333333', 'us-east-1')])
+    code, result = run(run_module, clumio_dynamodb_table_info, {'table_name': 'orders'})
+    assert code == 1
+    assert 'matches 2 tables' in result['msg']
+    assert 'id t-a (account 111111111111, region us-east-1)' in result['msg']
+    assert 'id t-b (account 222222222222, region us-east-1)' in result['msg']
+    assert 't-c' not in result['msg'] and '333333333333' not in result['msg']
+    assert 'account_native_id' in result['msg'] and 'aws_region' in result['msg']
+    assert 'tables' not in result or not result['tables']
+
+
+def test_table_info_account_and_region_narrow_a_shared_name(clumio, run_module):
+    clumio.find_table.side_effect = REAL_FIND_TABLE
+    clumio.list_tables.side_effect = _clumio_list_tables([
+        _table('t-a', 'orders', '111111111111', 'us-east-1'), _table('t-a2', 'orders', '111111111111', 'us-west-2'),
+        _table('t-b', 'orders', '222222222222', 'us-east-1')])
+    code, result = run(run_module, clumio_dynamodb_table_info,
+                       {'table_name': 'orders', 'account_native_id': '222222222222', 'aws_region': 'us-east-1'})
+    assert code == 0, result
+    assert [table['id'] for table in result['tables']] == ['t-b']
+    assert clumio.list_tables.call_args.args[1:] == ('orders', '222222222222', 'us-east-1', None)
+
+
+def test_table_info_without_a_name_lists_with_the_filters(clumio, run_module):
+    clumio.list_tables.return_value = [_table('t-a', 'orders'), _table('t-b', 'inventory')]
+    code, result = run(run_module, clumio_dynamodb_table_info, {'aws_region': 'us-west-2', 'environment_id': ENV})
+    assert code == 0, result
+    assert [table['id'] for table in result['tables']] == ['t-a', 't-b']
+    assert clumio.list_tables.call_args.args[1:] == (None, None, 'us-west-2', ENV)
+    assert clumio.find_table.call_count == 0
+
+
+def test_table_info_by_id_gets_that_table(clumio, run_module):
+    clumio.get_table.return_value = _table('t-a', 'orders')
+    code, result = run(run_module, clumio_dynamodb_table_info, {'table_id': 't-a'})
+    assert code == 0, result
+    assert result['tables'] == [_table('t-a', 'orders')]
+    assert clumio.get_table.call_args.args[1] == 't-a'
+    assert clumio.list_tables.call_count == 0
+
+
+@pytest.mark.parametrize('args, options', [
+    ({'table_name': 'orders', 'aws_region': 'US_EAST_1'}, ['aws_region']),
+    ({'table_name': 'orders', 'aws_region': 'us-east'}, ['aws_region']),
+    ({'table_name': 'orders', 'account_native_id': '1234'}, ['account_native_id']),
+    ({'table_name': 'orders', 'account_native_id': 'abc', 'aws_region': 'east'}, ['account_native_id', 'aws_region']),
+    ({'table_id': 't-a', 'table_name': 'orders'}, ['table_id', 'table_name']),
+    ({'table_id': 't-a', 'aws_region': 'us-east-1'}, ['table_id', 'aws_region']),
+])
+def test_table_info_bad_input_names_the_option_and_calls_nothing(clumio, run_module, args, options):
+    code, result = run(run_module, clumio_dynamodb_table_info, args)
+    assert code == 1
+    for option in options:
+        assert option in result['msg']
+    assert 'Traceback' not in result['msg']
+    assert clumio.connect.call_count == 0
+    assert clumio.list_tables.call_count == 0 and clumio.get_table.call_count == 0
