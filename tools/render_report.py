@@ -3,7 +3,8 @@
 """Render a drill's report.html in headless Chromium: keep a screenshot, and check the rendered page.
 
 The rendered DOM must hold the timeline (one bar per phase of every item in report.json) and one
-table row per item; the screenshot is kept as a test artifact.
+table row per item; the screenshot is kept as a test artifact. The drill's junit.xml must validate
+against the JUnit schema in tests/schemas/junit.xsd.
 """
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+import xmlschema
+
+JUNIT_XSD = pathlib.Path(__file__).resolve().parent.parent / 'tests' / 'schemas' / 'junit.xsd'
 
 CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
                   '--disable-background-networking', '--disable-component-update', '--disable-sync']
@@ -45,13 +50,16 @@ def main():
         problems.append('the timeline has %d bars for %d phases' % (dom.count('<rect '), phases))
     if dom.count('<tr class=') != report['total']:
         problems.append('the table has %d item rows for %d items' % (dom.count('<tr class='), report['total']))
+    junit = xmlschema.XMLSchema(str(JUNIT_XSD))
+    for error in junit.iter_errors(str(args.report_dir / 'junit.xml')):
+        problems.append('junit.xml does not validate against %s: %s' % (JUNIT_XSD.name, error.reason))
     if not args.png.exists() or args.png.stat().st_size < 10000:
         problems.append('no usable screenshot at %s' % args.png)
     if problems:
         print('render_report: ' + '; '.join(problems))
         return 1
-    print('render_report: %s rendered (%d items, %d timeline bars); screenshot %s (%d bytes)'
-          % (page, report['total'], phases, args.png, args.png.stat().st_size))
+    print('render_report: %s rendered (%d items, %d timeline bars); screenshot %s (%d bytes); junit.xml valid against %s'
+          % (page, report['total'], phases, args.png, args.png.stat().st_size, JUNIT_XSD.name))
     return 0
 
 

@@ -90,7 +90,8 @@ def dr_drill_junit(report):
             quoteattr(report['name']), report['total'], report['failed'], report['duration_seconds'] or 0),
         '  <testsuite name=%s tests="%d" failures="%d" errors="0" skipped="0" time="%.3f" timestamp=%s>' % (
             quoteattr(report['name']), report['total'], report['failed'], report['duration_seconds'] or 0,
-            quoteattr((report['started_at'] or '').rstrip('Z'))),
+            # JUnit readers (Ant, Jenkins) take a local date-time without fraction or zone.
+            quoteattr((report['started_at'] or '1970-01-01T00:00:00')[:19])),
     ] + cases + ['  </testsuite>', '</testsuites>', ''])
 
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import json
+import pathlib
 import xml.etree.ElementTree as ET
+
+import xmlschema
 
 from ansible_collections.recoverops.restore.plugins.filter.drill_report import FilterModule
 
 FILTERS = FilterModule().filters()
+JUNIT_XSD = pathlib.Path(__file__).resolve().parents[3] / 'schemas' / 'junit.xsd'
 
 
 def run(name, outcome='succeeded', finished='2026-11-22T10:00:40Z', rpo='24h', rto='5m', errors=(), job=True):
@@ -67,6 +71,14 @@ def test_junit_has_one_testcase_per_item_and_a_failure_for_failed_ones():
     assert cases[0].find('failure') is None
     assert 'boom' in cases[1].find('failure').get('message')
     assert float(cases[0].get('time')) == 40.0
+
+
+def test_junit_validates_against_the_junit_schema():
+    schema = xmlschema.XMLSchema(str(JUNIT_XSD))
+    xml = FILTERS['dr_drill_junit'](report(run('orders'), run('customers & co', outcome='failed')))
+    assert [error.reason for error in schema.iter_errors(xml)] == []
+    # The schema is strict enough to catch a broken report.
+    assert not schema.is_valid(xml.replace('tests="2"', 'tests="two"', 1))
 
 
 def test_markdown_and_html_show_every_item_and_phase():
