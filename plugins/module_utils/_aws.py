@@ -22,7 +22,7 @@ from ansible.module_utils.common.dict_transformations import snake_dict_to_camel
 
 from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z, parse_timestamp, restore_point, utc_now
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import JobReader, StateMap
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import JobReader, StateMap, percent
 
 try:
     import boto3
@@ -282,7 +282,7 @@ def restore_job_reader(backup):
 
 def _job_reader(get, log):
     return JobReader(get=get, state=lambda raw: raw.get('Status'), log=log, normalize=lambda raw, _log: normalize_restore_job(raw),
-                     states=RESTORE_JOB_STATES)
+                     states=RESTORE_JOB_STATES, progress=lambda raw: percent(raw.get('PercentDone')))
 
 
 def normalize_restore_job(raw):

@@ -102,7 +102,7 @@ class RecoverOpsModule(AnsibleModule):
         if self.params['wait']:
             try:
                 waited = wait_for_job(poll, reader.states, timeout=self.params['wait_timeout'],
-                                      poll_interval=self.params['poll_interval'])
+                                      poll_interval=self.params['poll_interval'], progress=reader.progress)
             except WaitTimeout as exc:
                 result['wait'] = exc.result.as_dict()
                 raise OperationFailed('%s. The %s %s is still running.' % (exc.msg, what, job_id), **result) from None

@@ -35,8 +35,14 @@ class StateMap:
 
 
 # What the shared finish needs to know about a product's jobs: read one, its state, its log, its
-# normalized form, and the product's StateMap. Each product module_util builds one from its client.
-JobReader = collections.namedtuple('JobReader', 'get state log normalize states')
+# normalized form, the product's StateMap, and (where the product reports it) its percent done.
+# Each product module_util builds one from its client.
+JobReader = collections.namedtuple('JobReader', 'get state log normalize states progress', defaults=(None,))
+
+# A wait that knows the percent done sleeps until just after the predicted end, but never longer
+# than this many times max_interval: a job's pace can change.
+PREDICTION_CAP = 4
+PREDICTION_MARGIN = 1.0
 
 
 class WaitTimeout(Exception):
@@ -57,25 +63,30 @@ class WaitResult:
         self.job = None
         self.timeline = []
         self.polls = 0
+        self.predictions = 0
         self.elapsed = 0.0
 
     def as_dict(self):
-        return {'state': self.state, 'outcome': self.outcome, 'polls': self.polls,
+        return {'state': self.state, 'outcome': self.outcome, 'polls': self.polls, 'predicted_sleeps': self.predictions,
                 'elapsed_seconds': round(self.elapsed, 3), 'timeline': self.timeline}
 
 
 def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interval=60.0, backoff=1.5,
-                 clock=time.monotonic, sleep=time.sleep, now=None):
+                 clock=time.monotonic, sleep=time.sleep, now=None, progress=None):
     """Poll `get_state()` -> `(state, job)` until the state is terminal or `timeout` seconds pass.
 
     The interval starts at `poll_interval` and grows by `backoff` up to `max_interval`, so a
     30 s job is seen finishing within seconds while a 3 h job costs a few hundred requests,
-    not thousands. The last sleep is cut short so the timeout is honoured to the second.
+    not thousands. With `progress(job)` -> percent done (or None), two readings give the job's
+    pace, and the wait sleeps until just after its predicted end instead: fewer polls for a long
+    job and an earlier look at a short one. The last sleep is cut short so the timeout is honoured
+    to the second.
     """
     now = now or _utc_now
     result = WaitResult()
     started = clock()
     interval = max(poll_interval, 0.0)
+    pace = _Pace()
     while True:
         state, job = get_state()
         result.polls += 1
@@ -91,8 +102,42 @@ def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interv
         if remaining <= 0:
             raise WaitTimeout('Timed out after %ss waiting for the job to finish; last state: %s'
                               % (timeout, state), result)
-        sleep(min(interval, remaining))
+        predicted = pace.remaining(progress(job) if progress else None, clock())
+        if predicted is not None:
+            result.predictions += 1
+            wait = min(predicted + PREDICTION_MARGIN, PREDICTION_CAP * max(max_interval, poll_interval))
+        else:
+            wait = interval
+        sleep(min(wait, remaining))
         interval = min(interval * backoff, max(max_interval, poll_interval))
+
+
+class _Pace:
+    """Seconds a job has left, from its first and its latest percent-done readings."""
+
+    def __init__(self):
+        self.first = None
+
+    def remaining(self, percent_done, at):
+        if percent_done is None or not 0 < percent_done < 100:
+            return None
+        if self.first is None:
+            self.first = (percent_done, at)
+            return None
+        done, since = percent_done - self.first[0], at - self.first[1]
+        if done <= 0 or since <= 0:
+            return None
+        return (100 - percent_done) * since / done
+
+
+def percent(value):
+    """A percent done from 40, 40.0, '40', '40.00%'; None when there is none."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(str(value).strip().rstrip('%'))
+    except ValueError:
+        return None
 
 
 def _utc_now():

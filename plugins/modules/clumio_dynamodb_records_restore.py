@@ -146,7 +146,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._clumio import 
     normalize_task,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, OperationFailed, RecoverOpsModule
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, wait_for_job
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, percent, wait_for_job
 
 KEY_FILTER = {'condition': {'type': 'str', 'required': True}, 'values': {'type': 'list', 'elements': 'str', 'default': []}}
 ARGUMENT_SPEC = {
@@ -214,7 +214,8 @@ def records(module, client):
         task = client.get_task(task_id)
         return task.get('status'), task
 
-    waited = wait_for_job(state, TASK_STATES, timeout=params['wait_timeout'], poll_interval=params['poll_interval'])
+    waited = wait_for_job(state, TASK_STATES, timeout=params['wait_timeout'], poll_interval=params['poll_interval'],
+                          progress=lambda task: percent(task.get('progress_percentage')))
     result['task'] = normalize_task(waited.job)
     result['wait'] = waited.as_dict()
     if waited.outcome == FAILED:

@@ -215,7 +215,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._clumio import 
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, OperationFailed, RecoverOpsModule
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_timestamp
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, wait_for_job
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, percent, wait_for_job
 
 THROUGHPUT = {'read_capacity_units': {'type': 'int', 'required': True}, 'write_capacity_units': {'type': 'int', 'required': True}}
 CONTINUOUS = {'table_id': {'type': 'str', 'required': True}, 'timestamp': {'type': 'str'},
@@ -275,7 +275,8 @@ def wait_task(module, client, task_id, result):
         task = client.get_task(task_id)
         return task.get('status'), task
 
-    waited = wait_for_job(state, TASK_STATES, timeout=params['wait_timeout'], poll_interval=params['poll_interval'])
+    waited = wait_for_job(state, TASK_STATES, timeout=params['wait_timeout'], poll_interval=params['poll_interval'],
+                          progress=lambda task: percent(task.get('progress_percentage')))
     result['task'] = normalize_task(waited.job)
     result['wait'] = waited.as_dict()
     if waited.outcome == FAILED:

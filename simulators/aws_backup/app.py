@@ -155,7 +155,8 @@ class AwsBackupSim(SimServer):
         self.restored_tables = set(doc.get('restored_tables', []))
 
     def known_secrets(self) -> list[str]:
-        return [str(secret) for credential in self.credentials.values()
+        # moto's published dummy pair is not a secret: it is in every moto example and in env.sh.
+        return [str(secret) for credential in self.credentials.values() if not credential.get('well_known')
                 for secret in (credential.get('secret_access_key'), credential.get('session_token')) if secret]
 
     def problem(self, status: int, title: str, details: str = '', **extra: Any) -> Response:

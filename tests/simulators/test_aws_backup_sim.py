@@ -273,3 +273,12 @@ def test_without_moto_restores_complete_without_a_table(tmp_path):
         assert job['Status'] == 'COMPLETED' and job['ResourceType'] == 'EBS' and ':volume/vol-' in job['CreatedResourceArn']
     finally:
         sim.stop()
+
+
+def test_moto_dummy_pair_works_but_is_not_a_secret(sim):
+    client = boto3.client('backup', endpoint_url=sim.url, region_name='us-east-1', aws_access_key_id='testing',
+                          aws_secret_access_key='testing')
+    assert client.list_restore_jobs()['RestoreJobs'] == []
+    secrets = control(sim, 'secrets')
+    assert 'testing' not in secrets
+    assert 'SimBackupSecretKey0000000000000000000001' in secrets

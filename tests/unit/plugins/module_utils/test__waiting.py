@@ -14,6 +14,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._waiting import
     WARNING,
     StateMap,
     WaitTimeout,
+    percent,
     wait_for_job,
 )
 
@@ -127,3 +128,50 @@ def test_timeline_records_only_state_changes(clock):
 ])
 def test_veeam_session_states(state, outcome):
     assert SESSION_STATES.outcome(state) == outcome
+
+
+def linear_job(clock, duration):
+    """A job that is done `duration` seconds after the clock's start, reporting its percent done."""
+    started = clock()
+
+    def get_state():
+        elapsed = clock() - started
+        done = min(100.0, 100.0 * elapsed / duration)
+        return ('Succeeded' if done >= 100 else 'Running'), {'percent': '%.2f%%' % done}
+
+    return get_state
+
+
+def test_percent_done_predicts_the_end_of_a_long_job(clock):
+    result = wait_for_job(linear_job(clock, 3600), STATES, timeout=10000, poll_interval=5, max_interval=60, clock=clock,
+                          sleep=clock.sleep, now=stamp, progress=lambda job: percent(job['percent']))
+    backoff = wait_for_job(linear_job(clock, 3600), STATES, timeout=10000, poll_interval=5, max_interval=60, clock=clock,
+                           sleep=clock.sleep, now=stamp)
+    assert result.outcome == SUCCEEDED and backoff.outcome == SUCCEEDED
+    # Sleeps of up to four minutes towards the predicted end instead of a poll a minute...
+    assert result.polls < backoff.polls / 3
+    assert max(clock.sleeps) == 240
+    # ...and the end is still seen within seconds.
+    assert 3600 <= result.elapsed < 3602
+
+
+def test_percent_done_shortens_the_wait_for_a_short_job(clock):
+    result = wait_for_job(linear_job(clock, 20), STATES, timeout=1000, poll_interval=5, max_interval=60, clock=clock,
+                          sleep=clock.sleep, now=stamp, progress=lambda job: percent(job['percent']))
+    # 5 s, 7.5 s (no pace yet), then a second after the predicted end at 20 s.
+    assert result.outcome == SUCCEEDED
+    assert clock.sleeps == [5, 7.5, 8.5]
+    assert result.elapsed == 21
+    assert result.predictions >= 1
+
+
+def test_no_progress_falls_back_to_backoff(clock):
+    get_state = script(*(['Running'] * 3 + ['Succeeded']))
+    wait_for_job(get_state, STATES, timeout=1000, poll_interval=5, clock=clock, sleep=clock.sleep, now=stamp,
+                 progress=lambda job: None)
+    assert clock.sleeps == [5, 7.5, 11.25]
+
+
+@pytest.mark.parametrize('value, expected', [('40.00%', 40.0), (40, 40.0), ('7', 7.0), (None, None), ('n/a', None), (True, None)])
+def test_percent_reads_every_spelling(value, expected):
+    assert percent(value) == expected
