@@ -3,7 +3,8 @@
 """The fault suite: a drill under transient faults, a token expiring mid-wait, a simulator restart mid-wait.
 
 Each scenario runs playbooks/dr_drill.yml at -vvvv over every product that has landed (three DynamoDB
-tables from Veeam Backup for AWS, one VM from Veeam Backup for Microsoft Azure) with the same faults
+tables from Veeam Backup for AWS, one VM from Veeam Backup for Microsoft Azure, one table each from
+Clumio and AWS Backup, restored tables verified in moto DynamoDB) with the same faults
 in every simulator, and records whether the drill completed, how many restores each target got (it
 must be exactly one), and how many secrets the simulators know appear in the output (it must be none).
 Writes benchmarks/results/faults.json and a Markdown table; exits 1 when a scenario misses any of the three.
@@ -38,8 +39,11 @@ AZURE_SEED = yaml.safe_load((sim_support.REPO / 'simulators' / 'veeam_azure' / '
 ALL_FAULTS = ['429', '429-no-retry-after', '502', '503', '504', 'drop', 'slow']
 ITEMS = [('orders', {'table_name': 'orders', 'resource_aws_account_id': '111111111111'}),
          ('customers', {'table_name': 'customers'}), ('inventory', {'table_name': 'inventory'})]
-PRODUCTS = ('veeam_aws', 'veeam_azure')
+PRODUCTS = ('veeam_aws', 'veeam_azure', 'clumio', 'aws_backup')
 AZURE_VM = 'web-01'
+CLUMIO_SEED = yaml.safe_load((sim_support.REPO / 'simulators' / 'clumio' / 'seed.yml').read_text())
+CLUMIO_ENVIRONMENT = CLUMIO_SEED['environments'][0]
+AWS_BACKUP_ORDERS = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders'
 
 
 def _api_caller(base, ca_path, token_path, form, version_header=None):
@@ -75,7 +79,20 @@ def restore_sessions_per_target(endpoints):
         if session.get('type') == 'RestoreVms':
             for item in call('/api/v8.1/jobSessions/%s/restoredItems?Limit=-1' % session['id'])['results']:
                 counts[item['name']] += 1
+    counts.update(clumio_restores_per_target(endpoints))
+    sim_support.sim_control(endpoints, 'faults', {'rate': 0}, product='aws_backup')
+    counts.update(sim_support.sim_control(endpoints, 'restores', product='aws_backup'))
     return dict(counts)
+
+
+def clumio_restores_per_target(endpoints):
+    """Clumio restore tasks by the table they restore (the task's primary entity)."""
+    sim_support.sim_control(endpoints, 'faults', {'rate': 0}, product='clumio')
+    request = urllib.request.Request(endpoints['clumio'] + '/tasks?limit=100', headers={
+        'Authorization': 'Bearer %s' % CLUMIO_SEED['api_token'], 'Accept': 'application/api.clumio.tasks=v1+json'})
+    with urllib.request.urlopen(request, context=ssl.create_default_context(cafile=endpoints['clumio_ca']), timeout=30) as answer:
+        tasks = json.load(answer)['_embedded']['items']
+    return collections.Counter(task['primary_entity']['value'] for task in tasks if task.get('category') == 'restore')
 
 
 def drill_file(workdir, name):
@@ -84,8 +101,15 @@ def drill_file(workdir, name):
               for table, source in ITEMS]
     vm = {'name': AZURE_VM, 'product': 'veeam_azure', 'source': {'vm_name': AZURE_VM},
           'target': {'to_alternative': {'name': '%s-%s' % (AZURE_VM, name)}}}
+    clumio = {'name': 'orders (Clumio)', 'product': 'clumio',
+              'source': {'table_name': 'orders', 'account_native_id': CLUMIO_ENVIRONMENT['account_native_id'],
+                         'aws_region': CLUMIO_ENVIRONMENT['aws_region']},
+              'target': {'target_table_name': 'orders-clumio-%s' % name, 'environment_id': CLUMIO_ENVIRONMENT['id']}}
+    aws_backup = {'name': 'orders (AWS Backup)', 'product': 'aws_backup',
+                  'source': {'backup_vault_name': 'dr-vault', 'resource_arn': AWS_BACKUP_ORDERS},
+                  'target': {'target_table_name': 'orders-ab-%s' % name}}
     variables = {'dr_drill_name': 'fault suite: %s' % name, 'dr_drill_report_dir': str(workdir / name),
-                 'dr_drill_poll_interval': 1, 'dr_drill_items': tables + [vm]}
+                 'dr_drill_poll_interval': 1, 'dr_drill_items': tables + [vm, clumio, aws_backup]}
     path = workdir / ('%s.yml' % name)
     path.write_text(yaml.safe_dump(variables))
     return path
@@ -94,7 +118,8 @@ def drill_file(workdir, name):
 def run_scenario(name, endpoints, env, workdir, config, faults=None, restart_after=None):
     for product in PRODUCTS:
         sim_support.sim_control(endpoints, 'reset', {}, product=product)
-        sim_support.sim_control(endpoints, 'config', config, product=product)
+        known = sim_support.sim_control(endpoints, 'config', product=product)
+        sim_support.sim_control(endpoints, 'config', {key: value for key, value in config.items() if key in known}, product=product)
         sim_support.sim_control(endpoints, 'faults', faults or {'rate': 0}, product=product)
     variables = drill_file(workdir, name)
     command = [sim_support.venv_tool('ansible-playbook'), '-vvvv', str(sim_support.REPO / 'playbooks' / 'dr_drill.yml'),
@@ -113,7 +138,8 @@ def run_scenario(name, endpoints, env, workdir, config, faults=None, restart_aft
     counters = {product: sim_support.sim_control(endpoints, 'counters', product=product) for product in PRODUCTS}
     per_target = restore_sessions_per_target(endpoints)
     secrets = [secret for product in PRODUCTS for secret in sim_support.sim_control(endpoints, 'secrets', product=product)]
-    expected = {'%s-%s' % (table, name) for table, _source in ITEMS} | {'%s-%s' % (AZURE_VM, name)}
+    expected = ({'%s-%s' % (table, name) for table, _source in ITEMS} | {'%s-%s' % (AZURE_VM, name)}
+                | {'orders-clumio-%s' % name, 'orders-ab-%s' % name})
     return {
         'scenario': name, 'wall_seconds': round(time.monotonic() - started, 1), 'rc': drill.returncode,
         'drill_completed': drill.returncode == 0 and report.get('status') == 'passed',
