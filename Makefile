@@ -122,12 +122,13 @@ ee: collection
 
 ## ---- benchmarks (figures, not timed tests; CI runs only the smoke) ------------------------------
 bench: collection
-	$(BIN)/python benchmarks/drill_scale.py --tables 1 10 20 --job-seconds 20
+	$(BIN)/python benchmarks/drill_scale.py --tables 1 10 20 --job-seconds 300
+	$(BIN)/python benchmarks/drill_scale.py --tables 20 --job-seconds 60 --output benchmarks/results/drill_scale_60s.json
 	$(BIN)/python benchmarks/vs_uri.py --jobs 10 60 --points 10 100000
 	$(BIN)/python benchmarks/selection.py --points 10 1000 100000
 
 bench-smoke: collection
-	$(BIN)/python benchmarks/drill_scale.py --tables 3 --job-seconds 3 --output $(BUILD)/bench-smoke/drill_scale.json
+	$(BIN)/python benchmarks/drill_scale.py --smoke --tables 4 --job-seconds 3 --output $(BUILD)/bench-smoke/drill_scale.json
 	$(BIN)/python benchmarks/faults.py --smoke --output $(BUILD)/bench-smoke/faults.json
 
 # The fault suite: 10/20/30% transient faults, a token expiring and a simulator restart mid-wait.

@@ -72,7 +72,8 @@ def run_drill(endpoints, env, count, job_seconds, workdir, products):
     report = json.loads((report_dir / 'report.json').read_text())
     longest = report['longest_restore_seconds']
     limit = 1.5 * longest + 30
-    return {'tables': count, 'products': ' '.join(sorted(set(products[:count]))), 'job_seconds': job_seconds, 'wall_seconds': round(wall, 1), 'longest_restore_seconds': longest,
+    return {'tables': count, 'products': ' '.join(sorted(set(products[:count]))), 'job_seconds': job_seconds,
+            'wall_seconds': round(wall, 1), 'longest_restore_seconds': longest,
             'limit_seconds': round(limit, 1), 'within_limit': wall < limit, 'passed': report['passed'],
             'rc': result.returncode, 'sequential_would_take_seconds': round(count * longest, 1)}
 
@@ -84,6 +85,8 @@ def main():
     parser.add_argument('--products', nargs='+', default=['veeam_aws', 'clumio', 'aws_backup', 'dynamodb'],
                         choices=['veeam_aws', 'clumio', 'aws_backup', 'dynamodb'], help='items go to these products in turn')
     parser.add_argument('--output', type=pathlib.Path, default=RESULTS / 'drill_scale.json')
+    parser.add_argument('--smoke', action='store_true',
+                        help='CI: the drill must pass; the time limit is reported, not enforced (short jobs on a shared runner)')
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix='drill-scale-') as tmp, \
             sim_support.simulators(pathlib.Path(tmp) / 'sim') as (endpoints, sim_env):
@@ -94,7 +97,7 @@ def main():
         ('tables', 'tables'), ('products', 'products'), ('job (s)', 'job_seconds'), ('drill wall (s)', 'wall_seconds'),
         ('longest restore (s)', 'longest_restore_seconds'), ('limit 1.5x+30 (s)', 'limit_seconds'), ('within', 'within_limit'),
         ('in turn would take (s)', 'sequential_would_take_seconds')])
-    return 0 if all(row['within_limit'] and row['rc'] == 0 and row['passed'] == row['tables'] for row in rows) else 1
+    return 0 if all((row['within_limit'] or args.smoke) and row['rc'] == 0 and row['passed'] == row['tables'] for row in rows) else 1
 
 
 if __name__ == '__main__':

@@ -164,8 +164,7 @@ def paginate(client, operation, result_key, **kwargs):
     """The items of every page of a paginated operation, fetched as they are consumed."""
     try:
         for page in client.get_paginator(operation).paginate(**kwargs):
-            for item in page.get(result_key, []):
-                yield item
+            yield from page.get(result_key, [])
     except AWS_ERRORS as exc:
         raise OperationFailed(describe_error(client, operation, exc), error=error_details(exc)) from None
 
@@ -360,8 +359,7 @@ def paginate_tags(dynamodb, arn):
         if token:
             kwargs['NextToken'] = token
         page = call(dynamodb, 'list_tags_of_resource', **kwargs)
-        for tag in page.get('Tags', []):
-            yield tag
+        yield from page.get('Tags', [])
         token = page.get('NextToken')
         if not token:
             return

@@ -175,7 +175,7 @@ ARGUMENT_SPEC = dict(WAIT_ARGSPEC, **{
     'use_restore_metadata': {'type': 'bool', 'default': True},
     'target_table_name': {'type': 'str'},
     'encryption_type': {'type': 'str', 'choices': ['Default', 'KMS']},
-    'kms_master_key_arn': {'type': 'str'},
+    'kms_master_key_arn': {'type': 'str', 'no_log': False},
     'copy_source_tags': {'type': 'bool', 'default': False},
     'tags': {'type': 'dict'},
     'idempotency_token': {'type': 'str', 'no_log': False},

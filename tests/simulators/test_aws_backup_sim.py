@@ -201,7 +201,7 @@ def test_throttling_is_retried_by_botocore(sim):
     assert error.value.response['Error']['Code'] == 'ThrottlingException'
     control(sim, 'faults', {'rate': 0.5, 'kinds': ['429', '503'], 'seed': 1})
     client = backup_client(sim, retries={'max_attempts': 10, 'mode': 'standard'})
-    for _ in range(4):
+    for _attempt in range(4):
         assert len(client.list_recovery_points_by_resource(ResourceArn=ORDERS_ARN)['RecoveryPoints']) == 4
     control(sim, 'faults', {'rate': 0.0})
     assert control(sim, 'counters')['faults'] >= 2
