@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: aws_backup_recovery_point_info
 short_description: List AWS Backup recovery points, newest first
-version_added: 0.3.0
+version_added: 1.0.0
 description:
   - Lists the recovery points of a resource (C(ListRecoveryPointsByResource)) or of a backup vault
     (C(ListRecoveryPointsByBackupVault), with every filter of that call), or describes one.

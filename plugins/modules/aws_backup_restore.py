@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: aws_backup_restore
 short_description: Start an AWS Backup restore job and wait for it
-version_added: 0.3.0
+version_added: 1.0.0
 description:
   - Starts C(StartRestoreJob) for a recovery point of any resource type AWS Backup restores (DynamoDB, EBS, EC2,
     EFS, RDS, Aurora, S3, FSx...). The restore metadata is the recovery point's own

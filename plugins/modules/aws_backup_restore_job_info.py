@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: aws_backup_restore_job_info
 short_description: Describe or list AWS Backup restore jobs
-version_added: 0.3.0
+version_added: 1.0.0
 description:
   - Describes one restore job (C(DescribeRestoreJob)), or lists restore jobs with the filters of C(ListRestoreJobs),
     or of C(ListRestoreJobsByProtectedResource) when O(resource_arn) is given. Newest first.

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: clumio_dynamodb_backup_info
 short_description: List Clumio backups of DynamoDB tables
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Lists Clumio DynamoDB table backups newest first (C(sort=-start_timestamp)), or gets one by id.
   - Filters are sent to Clumio as the C(filter) JSON (C(table_id $eq), C(start_timestamp $lte/$gt), C(type $all));

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: clumio_dynamodb_records_restore
 short_description: Restore selected DynamoDB records from a Clumio backup
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Record-level restore (C(POST /restores/aws/dynamodb-tables/records?embed=read-task)) with partition and sort key
     conditions and attribute filters.

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: clumio_dynamodb_restore
 short_description: Restore a DynamoDB table from a Clumio backup or continuous backup
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Restores a DynamoDB table into a new table with C(POST /restores/aws/dynamodb-tables?embed=read-task) and waits
     for its task (C(/tasks/{id})).

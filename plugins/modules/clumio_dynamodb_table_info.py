@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: clumio_dynamodb_table_info
 short_description: Find DynamoDB tables known to Clumio
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Lists the DynamoDB tables of C(/datasources/aws/dynamodb-tables), or gets one by id.
   - O(table_name) is matched exactly on our side (Clumio's name filter is C($contains)); a name found in several

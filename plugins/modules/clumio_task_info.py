@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: clumio_task_info
 short_description: Read, list or abort Clumio tasks
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Gets one Clumio task (C(GET /tasks/{id})) or lists tasks by status, category and entity name.
   - With O(abort=true) a queued or in-progress task is aborted (C(PATCH /tasks/{id}) with C(status=aborting));

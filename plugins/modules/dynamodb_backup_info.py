@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: dynamodb_backup_info
 short_description: List DynamoDB on-demand backups of a table and its point-in-time recovery window
-version_added: 0.3.0
+version_added: 1.0.0
 description:
   - Lists a table's backups with C(ListBackups) (newest first), or describes one with C(DescribeBackup), and reads
     the table's point-in-time recovery window with C(DescribeContinuousBackups).

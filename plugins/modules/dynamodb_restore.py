@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: dynamodb_restore
 short_description: Restore a DynamoDB table from a backup or to a point in time, into a new table
-version_added: 0.3.0
+version_added: 1.0.0
 description:
   - Restores from an on-demand backup (C(RestoreTableFromBackup)) or to a point in time of a source table
     (C(RestoreTableToPointInTime)), into a new table, and waits until it is C(ACTIVE).

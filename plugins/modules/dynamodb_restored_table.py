@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: dynamodb_restored_table
 short_description: Claim or delete a DynamoDB table that a restore or a DR drill created
-version_added: 0.3.0
+version_added: 1.0.0
 description:
   - With O(state=present), claims a table that a restore just created, by tagging it C(recoverops:restored-from) plus
     O(tags). Restores by other products (Veeam, Clumio) do not tag the tables they create; a drill claims them so that

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: dynamodb_table_info
 short_description: Verify a DynamoDB table, for example one a restore created
-version_added: 0.3.0
+version_added: 1.0.0
 description:
   - Reads a table with C(DescribeTable) and its tags; reports C(exists=false) rather than failing when there is none.
   - C(ItemCount) from C(DescribeTable) is refreshed by DynamoDB about every six hours; O(exact_count=true) counts the

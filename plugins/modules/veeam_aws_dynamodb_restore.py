@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: veeam_aws_dynamodb_restore
 short_description: Restore a DynamoDB table from a Veeam Backup for AWS restore point
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Starts the restore of a DynamoDB table from a restore point, to its original place or to a new table
     (other name, region, table class, capacity, point-in-time recovery, deletion protection, KMS key),

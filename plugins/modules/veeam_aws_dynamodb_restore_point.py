@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: veeam_aws_dynamodb_restore_point
 short_description: Remove a manual DynamoDB restore point in Veeam Backup for AWS
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Removes a DynamoDB restore point that was created manually (C(hasManualBackup)). Veeam only lets manual
     points be removed; points that policies created are kept by their retention, and the module refuses them

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: veeam_aws_dynamodb_restore_point_info
 short_description: List DynamoDB restore points in Veeam Backup for AWS
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the restore points of DynamoDB tables protected by Veeam Backup for AWS, newest first, or gets one by id.
   - The server sorts (C(Sort=creationTimeUtcDesc)), so O(latest=true) costs one request however many points exist,

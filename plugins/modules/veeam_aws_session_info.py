@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: veeam_aws_session_info
 short_description: Read a Veeam Backup for AWS session, its log and restored items
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns one session with its status, result, timings, log and restored items, for instance a restore
     started by M(recoverops.restore.veeam_aws_dynamodb_restore) with

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: veeam_azure_job_session_info
 short_description: Read a Veeam Backup for Microsoft Azure job session and its log
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns one job session with its JobStatus, timings, log and restored items, for instance a VM restore started by
     M(recoverops.restore.veeam_azure_vm_restore) with O(recoverops.restore.veeam_azure_vm_restore#module:wait=false).

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: veeam_azure_vm_restore
 short_description: Restore an Azure VM from a Veeam Backup for Microsoft Azure restore point
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Starts the restore of an Azure VM from a restore point
     (C(POST /restorePoints/virtualMachines/{id}/restoreVirtualMachine)), to its original place or to an alternative

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: veeam_azure_vm_restore_point_info
 short_description: List Azure VM restore points in Veeam Backup for Microsoft Azure
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the restore points of an Azure VM protected by Veeam Backup for Microsoft Azure, newest first, or gets one by id.
   - O(latest=true) asks the appliance for the newest point only (C(OnlyLatest=true)), one request however many points exist.
