@@ -154,6 +154,8 @@ def run_scenario(name, endpoints, env, workdir, config, faults=None, restart_aft
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--smoke', action='store_true', help='only the 20%% fault scenario')
+    parser.add_argument('--rates', type=float, nargs='+', default=[0.1, 0.2, 0.3], help='fault rates to run (default 0.1 0.2 0.3)')
+    parser.add_argument('--only-rates', action='store_true', help='skip the token-expiry and restart scenarios')
     parser.add_argument('--output', type=pathlib.Path, default=HERE / 'results' / 'faults.json')
     args = parser.parse_args()
     normal = {'job_duration_s': 3, 'token_lifetime_s': 3600, 'refresh_token_lifetime_s': 7200}
@@ -162,10 +164,10 @@ def main():
         workdir = pathlib.Path(tmp)
         with sim_support.simulators(workdir / 'sim') as (endpoints, sim_env):
             env = dict(os.environ, **sim_env, VEEAM_AWS_CA_PATH=endpoints['veeam_aws_ca'])
-            for rate in ([0.2] if args.smoke else [0.1, 0.2, 0.3]):
+            for rate in ([0.2] if args.smoke else args.rates):
                 rows.append(run_scenario('faults-%d' % (rate * 100), endpoints, env, workdir, normal,
                                          faults={'rate': rate, 'kinds': ALL_FAULTS, 'seed': 7}))
-            if not args.smoke:
+            if not (args.smoke or args.only_rates):
                 rows.append(run_scenario('token-expiry', endpoints, env, workdir,
                                          dict(normal, job_duration_s=8, token_lifetime_s=3, refresh_token_lifetime_s=1)))
                 rows.append(run_scenario('restart', endpoints, env, workdir, dict(normal, job_duration_s=12), restart_after=8))

@@ -213,6 +213,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._clumio import 
     failed_task_message,
     normalize_task,
 )
+from ansible_collections.recoverops.restore.plugins.module_utils._http import RETRY_IF_IDEMPOTENT, ApiConnectionError, ApiError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, OperationFailed, RecoverOpsModule
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_timestamp
 from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, percent, wait_for_job
@@ -289,7 +290,8 @@ def restore(module, client):
     environment_id = params['environment_id'] or client.resolve_environment(params['target_account_id'], params['target_region'])
     result = {'changed': False, 'restore_started': False}
     # Idempotency: a restore to this target that runs, finished, or a table already there.
-    tasks = client.find_restore_tasks(params['target_table_name'], environment_id, list(ACTIVE_TASK_STATES) + ['completed'])
+    earlier = client.find_restore_tasks(params['target_table_name'], environment_id, list(ACTIVE_TASK_STATES) + ['completed', 'failed', 'aborted'])
+    tasks = [task for task in earlier if task.get('status') in ACTIVE_TASK_STATES + ('completed',)]
     running = [task for task in tasks if task.get('status') in ACTIVE_TASK_STATES]
     if running:
         result['reason'] = 'A restore to %s is already running (task %s); waiting for it.' % (params['target_table_name'], running[0]['id'])
@@ -314,7 +316,7 @@ def restore(module, client):
     result.update(changed=True, restore_request=body)
     if module.check_mode:
         return result
-    answer = client.restore_table(body) or {}
+    answer = start(client, body, params['target_table_name'], environment_id, result, known={task['id'] for task in earlier})
     task_id = answer.get('task_id') or ((answer.get('_embedded') or {}).get('read-task') or {}).get('id')
     result['restore_started'] = True
     embedded = (answer.get('_embedded') or {}).get('read-task')
@@ -323,6 +325,34 @@ def restore(module, client):
     else:
         result['task'] = {'id': task_id}
     return wait_task(module, client, task_id, result)
+
+
+# How often a restore whose answer was lost is sent again (after finding no task it made).
+POST_ATTEMPTS = 3
+
+
+def start(client, body, target, environment_id, result, known):
+    """POST the restore; when its answer is lost, look for the task it made before sending it again.
+
+    A dropped connection or a proxy's 502/504 may hide a restore that did start, so a restore task
+    for the target that was not there before counts as this one; the request is sent again only
+    when none appeared. A restore is thus neither started twice nor left unreported.
+    """
+    for attempt in range(1, POST_ATTEMPTS + 1):
+        try:
+            return client.restore_table(body) or {}
+        except ApiError as exc:
+            if not isinstance(exc, ApiConnectionError) and exc.status not in RETRY_IF_IDEMPOTENT:
+                raise
+            new = [task for task in client.find_restore_tasks(target, environment_id, list(ACTIVE_TASK_STATES) + ['completed', 'failed'])
+                   if task['id'] not in known]
+            if new:
+                return {'task_id': new[0]['id'], '_embedded': {'read-task': new[0]}}
+            if attempt == POST_ATTEMPTS:
+                raise OperationFailed('The restore request was sent %d times and each answer was lost (last: %s); no restore task '
+                                      'for %s appeared. Check the tasks in Clumio before running again.'
+                                      % (POST_ATTEMPTS, exc.msg, target), **result) from None
+    return {}
 
 
 def main():

@@ -9,6 +9,7 @@ import types
 import pytest
 
 from ansible_collections.recoverops.restore.plugins.module_utils._clumio import ClumioClient, ClumioConnection
+from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiConnectionError, ApiError
 from ansible_collections.recoverops.restore.plugins.modules import (
     clumio_dynamodb_backup_info,
     clumio_dynamodb_records_restore,
@@ -191,6 +192,31 @@ def test_failed_task_reports_entity_type_and_timings(clumio, run_module):
     for text in ('task-1', 'failed', 'aws_dynamodb_table', 'orders-restored', '2026-01-01T00:00:09Z'):
         assert text in result['msg']
     assert result['restore_started'] is True
+
+
+def test_a_lost_answer_finds_the_task_it_made_instead_of_posting_again(clumio, run_module):
+    old = {'id': 'task-old', 'status': 'failed', 'primary_entity': {'value': 'orders-restored'}}
+    new = {'id': 'task-new', 'status': 'completed', 'primary_entity': {'value': 'orders-restored'}}
+    clumio.find_restore_tasks.side_effect = [[old], [old, new]]
+    clumio.find_table.return_value = None
+    clumio.get_backup.return_value = BACKUP
+    clumio.restore_table.side_effect = ApiConnectionError('connection reset by peer')
+    clumio.get_task.return_value = new
+    code, result = run(run_module, clumio_dynamodb_restore, dict(RESTORE))
+    assert code == 0, result
+    assert clumio.restore_table.call_count == 1
+    assert result['task']['id'] == 'task-new'
+
+
+def test_a_lost_answer_with_no_task_posts_again_then_gives_up_clearly(clumio, run_module):
+    clumio.find_restore_tasks.return_value = []
+    clumio.find_table.return_value = None
+    clumio.get_backup.return_value = BACKUP
+    clumio.restore_table.side_effect = ApiError('502 Bad Gateway', status=502)
+    code, result = run(run_module, clumio_dynamodb_restore, dict(RESTORE))
+    assert code == 1
+    assert clumio.restore_table.call_count == 3
+    assert 'sent 3 times' in result['msg'] and 'orders-restored' in result['msg']
 
 
 def test_environment_is_resolved_from_account_and_region(clumio, run_module):
