@@ -25,7 +25,8 @@ options:
   session_token:
     description:
       - AWS session token, for temporary credentials.
-      - If not set, the value of the E(AWS_SESSION_TOKEN) environment variable is used.
+      - If not set, the value of the E(AWS_SESSION_TOKEN) or E(AWS_SECURITY_TOKEN) environment variable is used
+        (AWX's built-in Amazon Web Services credential injects the latter).
     type: str
     aliases: [aws_session_token]
   profile:

@@ -73,7 +73,8 @@ class AwsConnection:
         'secret_key': {'type': 'str', 'aliases': ['aws_secret_access_key', 'aws_secret_key'], 'no_log': True,
                        'fallback': (env_fallback, ['AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_KEY'])},
         'session_token': {'type': 'str', 'aliases': ['aws_session_token'], 'no_log': True,
-                          'fallback': (env_fallback, ['AWS_SESSION_TOKEN'])},
+                          # AWX's built-in AWS credential injects STS tokens as AWS_SECURITY_TOKEN.
+                          'fallback': (env_fallback, ['AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'])},
         'profile': {'type': 'str', 'aliases': ['aws_profile'], 'fallback': (env_fallback, ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE'])},
         'region': {'type': 'str', 'aliases': ['aws_region'], 'fallback': (env_fallback, ['AWS_REGION', 'AWS_DEFAULT_REGION'])},
         'endpoint_url': {'type': 'str', 'aliases': ['aws_endpoint_url'], 'fallback': (env_fallback, ['AWS_URL'])},

@@ -32,7 +32,7 @@ BACKUP_ARN = TABLE_ARN + '/backup/01700000000000-abcdef12'
 
 @pytest.fixture(autouse=True)
 def no_aws_env(monkeypatch):
-    for name in ('AWS_ACCESS_KEY_ID', 'AWS_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE',
+    for name in ('AWS_ACCESS_KEY_ID', 'AWS_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_PROFILE',
                  'AWS_DEFAULT_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_URL', 'AWS_CA_BUNDLE'):
         monkeypatch.delenv(name, raising=False)
 
@@ -350,3 +350,19 @@ def test_job_info_lists_newest_first_with_filters(run_module, aws):
     code, result = run(run_module, aws_backup_restore_job_info, {'resource_type': 'DynamoDB', 'status': 'FAILED'})
     assert code == 0
     assert [j['id'] for j in result['restore_jobs']] == ['job-new', 'job-old']
+
+
+def test_awx_aws_credential_env_reaches_the_boto3_session(run_module, mocker, monkeypatch):
+    """AWX's built-in AWS credential injects AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SECURITY_TOKEN."""
+    monkeypatch.setenv('AWS_ACCESS_KEY_ID', 'ASIAAWXINJECTED00001')
+    monkeypatch.setenv('AWS_SECRET_ACCESS_KEY', SECRET)
+    monkeypatch.setenv('AWS_SECURITY_TOKEN', 'awx-sts-token-0123456789')
+    session = mocker.patch('boto3.session.Session', autospec=True)
+    client = session.return_value.client.return_value
+    client.describe_restore_job.return_value = job('COMPLETED')
+    code, result = run_module(aws_backup_restore_job_info, {'restore_job_id': 'job-1', 'region': 'us-east-1'}, connection=False)
+    assert code == 0, result
+    kwargs = session.call_args.kwargs
+    assert (kwargs['aws_access_key_id'], kwargs['aws_secret_access_key'], kwargs['aws_session_token']) == (
+        'ASIAAWXINJECTED00001', SECRET, 'awx-sts-token-0123456789')
+    assert SECRET not in str(result) and 'awx-sts-token-0123456789' not in str(result)
