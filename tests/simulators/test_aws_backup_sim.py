@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-import socket
 import time
 
 import boto3
@@ -10,7 +9,6 @@ import botocore.config
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from moto.server import ThreadedMotoServer
 
 from simulators.aws_backup.app import AwsBackupSim
 
@@ -26,21 +24,6 @@ EBS_POINT = f'{RP}0C000000-0000-4000-8000-000000000001'
 ORDERS_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders'
 EBS_ARN = 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc1234def567890'
 FAST = {'queue_s': 0.2, 'job_duration_s': 0.6}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope='module', name='moto_url')
-def fixture_moto_url():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address='127.0.0.1', port=port, verbose=False)
-    server.start()
-    yield f'http://127.0.0.1:{port}'
-    server.stop()
 
 
 @pytest.fixture(name='sim')

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
 
 import boto3
 import pytest
 import requests
-from moto.server import ThreadedMotoServer
 
 from simulators.clumio.app import ClumioSim
 
@@ -17,21 +15,6 @@ ORDERS = '7d2c0000-0000-4000-8000-000000000001'
 NEWEST_ORDERS = '5a000000-0000-4000-8000-000000000003'
 ENV = '0b6c1f7e-1a2b-4c3d-8e9f-000000000001'
 BACKUPS = 'application/api.clumio.backup-aws-dynamodb-tables=v1+json'
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope='module', name='moto_url')
-def fixture_moto_url():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address='127.0.0.1', port=port, verbose=False)
-    server.start()
-    yield f'http://127.0.0.1:{port}'
-    server.stop()
 
 
 @pytest.fixture(name='sim')

@@ -1,14 +1,12 @@
 """The Veeam Backup for AWS simulator behaves like the product where the collection depends on it."""
 from __future__ import annotations
 
-import socket
 import time
 import uuid
 
 import boto3
 import pytest
 import requests
-from moto.server import ThreadedMotoServer
 
 from simulators.veeam_aws.app import VeeamAwsSim
 
@@ -19,21 +17,6 @@ MANUAL_ORDERS_POINT = 'e01fc770-bf97-4352-b0cc-157d92fcc90d'
 ROLE = '2af9ca90-a9e5-4ff8-b45c-a7dfa9498ee8'
 VERSION = {'x-api-version': '1.7-rev0'}
 POINTS = '/api/v1/dynamoDb/restorePoints'
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope='module', name='moto_url')
-def fixture_moto_url():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address='127.0.0.1', port=port, verbose=False)
-    server.start()
-    yield f'http://127.0.0.1:{port}'
-    server.stop()
 
 
 @pytest.fixture(name='sim')
