@@ -53,10 +53,10 @@ def drill_vars(count, iam_role_id, report_dir, run_id, products):
                   product=products[index % len(products)])
              for index in range(count)]
     return {'dr_drill_name': 'drill of %d' % count, 'dr_drill_items': items, 'dr_drill_report_dir': str(report_dir),
-            'dr_drill_poll_interval': 1, 'dr_drill_fail_on_failure': True}
+            'dr_drill_fail_on_failure': True}
 
 
-def run_drill(endpoints, env, count, job_seconds, workdir, products):
+def run_drill(endpoints, env, count, job_seconds, workdir, products, log=None):
     seed = yaml.safe_load((sim_support.REPO / 'simulators' / 'veeam_aws' / 'seed.yml').read_text())
     for product in TIMED_PRODUCTS:
         sim_support.sim_control(endpoints, 'reset', {}, product=product)
@@ -67,7 +67,8 @@ def run_drill(endpoints, env, count, job_seconds, workdir, products):
     variables.write_text(yaml.safe_dump(drill_vars(count, seed['iam_roles'][0]['id'], report_dir, run_id, products)))
     command = [sim_support.venv_tool('ansible-playbook'), str(sim_support.REPO / 'playbooks' / 'dr_drill.yml'), '-e', '@%s' % variables]
     started = time.monotonic()
-    result = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, check=False)
+    with open(log, 'a', encoding='utf-8') if log else open(os.devnull, 'w', encoding='utf-8') as output:
+        result = subprocess.run(command, env=env, stdout=output, stderr=subprocess.STDOUT, check=False)
     wall = time.monotonic() - started
     report = json.loads((report_dir / 'report.json').read_text())
     longest = report['longest_restore_seconds']
@@ -87,12 +88,13 @@ def main():
     parser.add_argument('--output', type=pathlib.Path, default=RESULTS / 'drill_scale.json')
     parser.add_argument('--smoke', action='store_true',
                         help='CI: the drill must pass; the time limit is reported, not enforced (short jobs on a shared runner)')
+    parser.add_argument('--log', type=pathlib.Path, help='append the drills\' ansible-playbook output to this file')
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix='drill-scale-') as tmp, \
             sim_support.simulators(pathlib.Path(tmp) / 'sim') as (endpoints, sim_env):
         env = dict(os.environ, **sim_env, VEEAM_AWS_CA_PATH=endpoints['veeam_aws_ca'],
                    ANSIBLE_COLLECTIONS_PATH=os.environ.get('ANSIBLE_COLLECTIONS_PATH', ''))
-        rows = [run_drill(endpoints, env, count, args.job_seconds, pathlib.Path(tmp), args.products) for count in args.tables]
+        rows = [run_drill(endpoints, env, count, args.job_seconds, pathlib.Path(tmp), args.products, args.log) for count in args.tables]
     sim_support.write_results(args.output, 'drill_scale', rows, [
         ('tables', 'tables'), ('products', 'products'), ('job (s)', 'job_seconds'), ('drill wall (s)', 'wall_seconds'),
         ('longest restore (s)', 'longest_restore_seconds'), ('limit 1.5x+30 (s)', 'limit_seconds'), ('within', 'within_limit'),
