@@ -85,7 +85,7 @@ sanity: collection ansible-test-bootstrap
 # display for the whole process; so plugin tests and module tests run in separate processes.
 units: collection
 	$(ANSIBLE_TEST) units --local --python $(TEST_PY) --color no tests/unit/plugins/module_utils/ tests/unit/plugins/modules/
-	$(ANSIBLE_TEST) units --local --python $(TEST_PY) --color no tests/unit/plugins/filter/
+	$(ANSIBLE_TEST) units --local --python $(TEST_PY) --color no tests/unit/plugins/filter/ tests/unit/plugins/plugin_utils/
 
 sim-units: venv
 	$(BIN)/python -m pytest -q tests/simulators

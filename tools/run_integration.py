@@ -9,8 +9,10 @@ The simulators are stopped whatever happens.
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -96,6 +98,12 @@ def find_leaks(log_text, secrets):
     return sorted({secret for secret in secrets if secret and len(secret) >= 6 and secret in log_text})
 
 
+# What the restore modules' action shows for each poll of a foreground wait (plugin_utils/_progress_action.py).
+PROGRESS_LINE = re.compile(r'^\S+: (restore session|restore job|Clumio task|restored table) \S+: \S+', re.M)
+# Every full run has foreground waits of these; a run without their progress lines lost the feature.
+PROGRESS_EXPECTED = ('restore session', 'restore job', 'Clumio task')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--state-dir', required=True, type=pathlib.Path)
@@ -122,6 +130,8 @@ def main():
         secrets += [variables['veeam_azure_password'], variables['veeam_azure_mfa_password']]
         secrets += [variables['veeam_aws_password'], variables['veeam_aws_mfa_password'], variables['veeam_aws_restore_secret_key']]
         leaks = find_leaks(text, secrets)
+    progress = collections.Counter(match.group(1) for match in PROGRESS_LINE.finditer(text))
+    no_progress = [] if args.targets else [what for what in PROGRESS_EXPECTED if not progress[what]]
 
     summary = [line for line in text.splitlines() if line.startswith(('PLAY RECAP', 'localhost ', 'ERROR', 'FATAL'))]
     print('\n'.join(summary[-40:]))
@@ -133,8 +143,12 @@ def main():
         print('integration: %d secret(s) found in the -vvvv output (%s...): %s'
               % (len(leaks), leaks[0][:4], args.log))
         return 1
-    print('integration: all targets passed; %d known secrets searched in %d bytes of -vvvv output, none found'
-          % (len(set(secrets)), len(text)))
+    if no_progress:
+        print('integration: no progress line for a foreground wait of a %s: %s' % (' or '.join(no_progress), args.log))
+        return 1
+    print('integration: all targets passed; %d known secrets searched in %d bytes of -vvvv output, none found; '
+          'progress lines shown for foreground waits: %s'
+          % (len(set(secrets)), len(text), ', '.join('%s %d' % item for item in sorted(progress.items()))))
     return 0
 
 

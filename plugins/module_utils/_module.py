@@ -26,7 +26,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._restore_points
     parse_timestamp,
     utc_now,
 )
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, WARNING, WaitTimeout, wait_for_job
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, WARNING, WaitTimeout, progress_reporter, wait_for_job
 
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 
@@ -102,7 +102,8 @@ class RecoverOpsModule(AnsibleModule):
         if self.params['wait']:
             try:
                 waited = wait_for_job(poll, reader.states, timeout=self.params['wait_timeout'],
-                                      poll_interval=self.params['poll_interval'], progress=reader.progress)
+                                      poll_interval=self.params['poll_interval'], progress=reader.progress,
+                                      report=progress_reporter(what, job_id))
             except WaitTimeout as exc:
                 result['wait'] = exc.result.as_dict()
                 raise OperationFailed('%s. The %s %s is still running.' % (exc.msg, what, job_id), **result) from None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import collections
 import datetime
+import json
+import os
 import time
 
 RUNNING = 'running'
@@ -38,6 +40,10 @@ class StateMap:
 # normalized form, the product's StateMap, and (where the product reports it) its percent done.
 # Each product module_util builds one from its client.
 JobReader = collections.namedtuple('JobReader', 'get state log normalize states progress', defaults=(None,))
+
+# A foreground restore task's action plugin (plugin_utils/_progress_action.py) names a file here and
+# shows each line the wait appends to it, so a long wait is not a silent hang in the task output.
+PROGRESS_FILE_ENV = 'RECOVEROPS_PROGRESS_FILE'
 
 # A wait that knows the percent done sleeps until just after the predicted end, but never longer
 # than this many times max_interval: a job's pace can change.
@@ -72,7 +78,7 @@ class WaitResult:
 
 
 def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interval=60.0, backoff=1.5,
-                 clock=time.monotonic, sleep=time.sleep, now=None, progress=None):
+                 clock=time.monotonic, sleep=time.sleep, now=None, progress=None, report=None):
     """Poll `get_state()` -> `(state, job)` until the state is terminal or `timeout` seconds pass.
 
     The interval starts at `poll_interval` and grows by `backoff` up to `max_interval`, so a
@@ -80,7 +86,7 @@ def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interv
     not thousands. With `progress(job)` -> percent done (or None), two readings give the job's
     pace, and the wait sleeps until just after its predicted end instead: fewer polls for a long
     job and an earlier look at a short one. The last sleep is cut short so the timeout is honoured
-    to the second.
+    to the second. `report(state, percent_done, elapsed)`, if given, hears of every poll.
     """
     now = now or _utc_now
     result = WaitResult()
@@ -96,13 +102,16 @@ def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interv
             result.timeline.append({'state': state, 'at': now(), 'elapsed_seconds': round(result.elapsed, 3)})
         result.state = state
         result.outcome = state_map.outcome(state)
+        percent_done = progress(job) if progress else None
+        if report:
+            report(state, percent_done, result.elapsed)
         if result.outcome in TERMINAL:
             return result
         remaining = timeout - (clock() - started)
         if remaining <= 0:
             raise WaitTimeout('Timed out after %ss waiting for the job to finish; last state: %s'
                               % (timeout, state), result)
-        predicted = pace.remaining(progress(job) if progress else None, clock())
+        predicted = pace.remaining(percent_done, clock())
         if predicted is not None:
             result.predictions += 1
             wait = min(predicted + PREDICTION_MARGIN, PREDICTION_CAP * max(max_interval, poll_interval))
@@ -110,6 +119,22 @@ def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interv
             wait = interval
         sleep(min(wait, remaining))
         interval = min(interval * backoff, max(max_interval, poll_interval))
+
+
+def progress_reporter(what, job_id, environ=None):
+    """A `report` for wait_for_job that appends each poll to the file PROGRESS_FILE_ENV names; None without one."""
+    path = (os.environ if environ is None else environ).get(PROGRESS_FILE_ENV)
+    if not path:
+        return None
+
+    def report(state, percent_done, elapsed):
+        line = {'what': what, 'id': job_id, 'state': state, 'percent': percent_done, 'elapsed_seconds': round(elapsed, 1)}
+        try:
+            with open(path, 'a', encoding='utf-8') as progress_file:
+                progress_file.write(json.dumps(line) + '\n')
+        except OSError:
+            pass  # Showing progress is a courtesy: never fail or stop a restore over it.
+    return report
 
 
 class _Pace:

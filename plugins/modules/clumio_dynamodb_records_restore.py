@@ -146,7 +146,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._clumio import 
     normalize_task,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, OperationFailed, RecoverOpsModule
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, percent, wait_for_job
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, percent, progress_reporter, wait_for_job
 
 KEY_FILTER = {'condition': {'type': 'str', 'required': True}, 'values': {'type': 'list', 'elements': 'str', 'default': []}}
 ARGUMENT_SPEC = {
@@ -215,7 +215,8 @@ def records(module, client):
         return task.get('status'), task
 
     waited = wait_for_job(state, TASK_STATES, timeout=params['wait_timeout'], poll_interval=params['poll_interval'],
-                          progress=lambda task: percent(task.get('progress_percentage')))
+                          progress=lambda task: percent(task.get('progress_percentage')),
+                          report=progress_reporter('Clumio task', task_id))
     result['task'] = normalize_task(waited.job)
     result['wait'] = waited.as_dict()
     if waited.outcome == FAILED:

@@ -216,7 +216,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._clumio import 
 from ansible_collections.recoverops.restore.plugins.module_utils._http import RETRY_IF_IDEMPOTENT, ApiConnectionError, ApiError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, OperationFailed, RecoverOpsModule
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_timestamp
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, percent, wait_for_job
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, percent, progress_reporter, wait_for_job
 
 THROUGHPUT = {'read_capacity_units': {'type': 'int', 'required': True}, 'write_capacity_units': {'type': 'int', 'required': True}}
 CONTINUOUS = {'table_id': {'type': 'str', 'required': True}, 'timestamp': {'type': 'str'},
@@ -277,7 +277,8 @@ def wait_task(module, client, task_id, result):
         return task.get('status'), task
 
     waited = wait_for_job(state, TASK_STATES, timeout=params['wait_timeout'], poll_interval=params['poll_interval'],
-                          progress=lambda task: percent(task.get('progress_percentage')))
+                          progress=lambda task: percent(task.get('progress_percentage')),
+                          report=progress_reporter('Clumio task', task_id))
     result['task'] = normalize_task(waited.job)
     result['wait'] = waited.as_dict()
     if waited.outcome == FAILED:

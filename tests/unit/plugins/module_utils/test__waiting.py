@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ansible_collections.recoverops.restore.plugins.module_utils._veeam_aws import SESSION_STATES
@@ -13,8 +15,10 @@ from ansible_collections.recoverops.restore.plugins.module_utils._waiting import
     SUCCEEDED,
     WARNING,
     StateMap,
+    PROGRESS_FILE_ENV,
     WaitTimeout,
     percent,
+    progress_reporter,
     wait_for_job,
 )
 
@@ -175,3 +179,35 @@ def test_no_progress_falls_back_to_backoff(clock):
 @pytest.mark.parametrize('value, expected', [('40.00%', 40.0), (40, 40.0), ('7', 7.0), (None, None), ('n/a', None), (True, None)])
 def test_percent_reads_every_spelling(value, expected):
     assert percent(value) == expected
+
+
+def test_report_hears_every_poll_with_its_percent_done(clock):
+    heard = []
+    get_state = script('Pending', 'Running', 'Running', 'Succeeded')
+    wait_for_job(get_state, STATES, timeout=1000, poll_interval=5, clock=clock, sleep=clock.sleep, now=stamp,
+                 progress=lambda job: job['poll'] * 20 if job['status'] == 'Running' else None,
+                 report=lambda state, percent_done, elapsed: heard.append((state, percent_done, elapsed)))
+    # 40% -> 60% in 7.5 s predicts the end 15 s later: the last sleep is 15 + 1 s.
+    assert heard == [('Pending', None, 0), ('Running', 40, 5), ('Running', 60, 12.5), ('Succeeded', None, 28.5)]
+
+
+def test_progress_reporter_appends_a_json_line_per_poll(tmp_path):
+    path = tmp_path / 'progress.jsonl'
+    report = progress_reporter('restore job', 'job-1', environ={PROGRESS_FILE_ENV: str(path)})
+    report('RUNNING', 45.0, 12.34)
+    report('COMPLETED', None, 20)
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert lines == [
+        {'what': 'restore job', 'id': 'job-1', 'state': 'RUNNING', 'percent': 45.0, 'elapsed_seconds': 12.3},
+        {'what': 'restore job', 'id': 'job-1', 'state': 'COMPLETED', 'percent': None, 'elapsed_seconds': 20},
+    ]
+
+
+def test_progress_reporter_is_off_without_the_variable():
+    assert progress_reporter('restore job', 'job-1', environ={}) is None
+
+
+def test_progress_reporter_never_fails_the_wait(tmp_path):
+    report = progress_reporter('restore job', 'job-1', environ={PROGRESS_FILE_ENV: str(tmp_path / 'gone' / 'p.jsonl')})
+    report('RUNNING', None, 1)  # the directory does not exist: nothing written, nothing raised
+    assert not (tmp_path / 'gone').exists()
