@@ -185,8 +185,22 @@ class SimServer:
     def method_not_allowed(self, request: Request) -> Response:
         return self.problem(405, 'Method Not Allowed', f'{request.method} is not allowed on {request.path}')
 
+    # A simulator whose restore jobs wait queue_s, run job_duration_s and end in job_outcome (or, per
+    # target, outcome_by_target) names the outcomes it accepts here; the checks below are shared.
+    JOB_OUTCOMES: tuple[str, ...] = ()
+
     def validate_config(self, key: str, value: Any) -> None:
         """Raise ValueError when a /_sim/config value is not acceptable."""
+        if self.JOB_OUTCOMES and key in ('queue_s', 'job_duration_s'):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f'{key} must be a number of seconds >= 0')
+            return
+        outcomes = ' or '.join(self.JOB_OUTCOMES)
+        if self.JOB_OUTCOMES and key == 'job_outcome' and value not in self.JOB_OUTCOMES:
+            raise ValueError(f'job_outcome must be {outcomes}')
+        if self.JOB_OUTCOMES and key == 'outcome_by_target' and not (
+                isinstance(value, dict) and all(outcome in self.JOB_OUTCOMES for outcome in value.values())):
+            raise ValueError(f'outcome_by_target maps target table names to {outcomes}')
         if not isinstance(value, type(self.DEFAULT_CONFIG[key])) or isinstance(value, bool) != isinstance(self.DEFAULT_CONFIG[key], bool):
             raise ValueError(f'{key} must be of type {type(self.DEFAULT_CONFIG[key]).__name__}')
 

@@ -265,3 +265,10 @@ def test_moto_dummy_pair_works_but_is_not_a_secret(sim):
     secrets = control(sim, 'secrets')
     assert 'testing' not in secrets
     assert 'SimBackupSecretKey0000000000000000000001' in secrets
+
+
+def test_job_settings_are_checked(sim):
+    refused = requests.post(sim.url + '/_sim/config', json={'job_outcome': 'COMPLETED'}, timeout=10)
+    assert refused.status_code == 400 and 'job_outcome must be completed or failed' in refused.text
+    accepted = requests.post(sim.url + '/_sim/config', json={'queue_s': 0, 'job_outcome': 'failed'}, timeout=10)
+    assert accepted.status_code == 200 and accepted.json()['job_outcome'] == 'failed'

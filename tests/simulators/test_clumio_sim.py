@@ -127,3 +127,16 @@ def test_records_preview(sim):
 
 def test_token_is_a_known_secret(sim):
     assert TOKEN in requests.get(sim.url + '/_sim/secrets', timeout=10).json()
+
+
+@pytest.mark.parametrize('setting, answer', [
+    ({'job_duration_s': -1}, 'job_duration_s must be a number of seconds >= 0'),
+    ({'queue_s': True}, 'queue_s must be a number of seconds >= 0'),
+    ({'job_outcome': 'Succeeded'}, 'job_outcome must be completed or failed'),
+    ({'outcome_by_target': {'orders-restored': 'ok'}}, 'outcome_by_target maps target table names to completed or failed'),
+])
+def test_job_settings_are_checked(sim, setting, answer):
+    refused = requests.post(sim.url + '/_sim/config', json=setting, timeout=10)
+    assert refused.status_code == 400 and answer in refused.text
+    accepted = requests.post(sim.url + '/_sim/config', json={'job_duration_s': 0.5, 'outcome_by_target': {'t': 'failed'}}, timeout=10)
+    assert accepted.status_code == 200 and accepted.json()['job_duration_s'] == 0.5
