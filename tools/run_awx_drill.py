@@ -5,7 +5,10 @@ environment exactly as the collection's credential types inject them.
 
 The injectors of extensions/awx/credential_types/*.yml are rendered with Jinja from the credential
 inputs (the simulators' address and demo account), as AWX renders them, and become the job's only
-connection settings. The drill must pass, and no secret may appear in the job's output.
+connection settings. The drill is the example drill plus one item whose restore the simulator fails:
+that item, and only that one, must be reported failed, every other item passed, verified and cleaned
+up, and the job must fail at the end, as AWX shows a drill with a failed item. No secret may appear
+in the job's output.
 """
 from __future__ import annotations
 
@@ -20,7 +23,9 @@ import ansible_runner
 import jinja2
 import yaml
 
-from sim_support import REPO, VENV_BIN, fetch_json, simulators
+from sim_support import REPO, VENV_BIN, fetch_json, sim_control, simulators
+
+DOOMED_TABLE = 'orders-doomed'
 
 
 def injected_env(credential_type_file, inputs):
@@ -56,6 +61,10 @@ def main():
                                'AWS_CA_BUNDLE': endpoints['aws_backup_ca']})
         drill = yaml.safe_load((REPO / 'examples' / 'dr_drill_simulators.yml').read_text())
         drill['dr_drill_report_dir'] = os.path.join(job_dir, 'report')
+        doomed = dict(drill['dr_drill_items'][0], name='orders, restore set to fail (Veeam Backup for AWS)')
+        doomed['target'] = dict(doomed['target'], target_table_name=DOOMED_TABLE)
+        drill['dr_drill_items'].append(doomed)
+        sim_control(endpoints, 'config', {'outcome_by_target': {DOOMED_TABLE: 'Failed'}})
         # Only what AWX would give the job: the injected credential, the collection, the runner's Python.
         envvars = dict(credential_env, ANSIBLE_COLLECTIONS_PATH=str(args.collections.resolve()),
                        PATH='%s%s%s' % (VENV_BIN, os.pathsep, os.environ.get('PATH', '')))
@@ -66,23 +75,37 @@ def main():
                                  quiet=True, timeout=600)
         output = job.stdout.read()
         events = len(list(job.events))
-        report = json.loads(pathlib.Path(drill['dr_drill_report_dir'], 'report.json').read_text()) if job.rc == 0 else {}
+        report_file = pathlib.Path(drill['dr_drill_report_dir'], 'report.json')
+        report = json.loads(report_file.read_text()) if report_file.exists() else {}
         secrets = [secret for product in ('veeam_aws', 'veeam_azure', 'clumio', 'aws_backup')
                    for secret in fetch_json(endpoints[product] + '/_sim/secrets', endpoints[product + '_ca'])]
         leaks = [secret for secret in secrets if len(secret) >= 6 and secret in output]
     print('ansible-runner: status %s, rc %s, %d events; injected %s'
           % (job.status, job.rc, events, ', '.join(sorted(credential_env))))
-    if job.status != 'successful' or job.rc != 0:
+    if not report:
         print(output[-6000:])
+        print('the drill wrote no report')
         return 1
-    if report.get('status') != 'passed':
-        print('the drill did not pass: %s' % json.dumps(report, indent=1)[:3000])
+    items = report['items']
+    failed = [item['name'] for item in items if item['status'] != 'passed']
+    unclean = [item['name'] for item in items
+               if item['status'] == 'passed' and ((item.get('job') or {}).get('created_resource') or {}).get('type') == 'dynamodb_table'
+               and not item['cleaned_up']]
+    if failed != [doomed['name']] or unclean or report['passed'] != len(items) - 1:
+        print('expected exactly %r failed and every other restored table cleaned up; failed: %s, not cleaned up: %s'
+              % (doomed['name'], failed, unclean))
+        return 1
+    if job.status != 'failed' or job.rc == 0 or 'drill items failed: %s' % doomed['name'] not in output:
+        print(output[-6000:])
+        print('the job should fail at the end, naming the failed item (status %s, rc %s)' % (job.status, job.rc))
         return 1
     if leaks:
         print('%d secret(s) found in the job output' % len(leaks))
         return 1
-    print('AWX-style drill passed: %d of %d items, %s s; %d known secrets searched in the job output, none found'
-          % (report['passed'], report['total'], report['duration_seconds'], len(secrets)))
+    print('AWX-style drill: %d of %d items passed in %s s, the doomed one failed alone and the job failed at the end '
+          '(status %s); %d other restored tables cleaned up; %d known secrets searched in the job output, none found'
+          % (report['passed'], report['total'], report['duration_seconds'], job.status,
+             sum(1 for item in items if item['cleaned_up']), len(secrets)))
     return 0
 
 

@@ -22,7 +22,7 @@ options:
     default: 3600
   poll_interval:
     description:
-      - Seconds between the first polls. The interval grows by half after each poll, up to 60 seconds.
+      - Seconds between the first polls. The interval grows by half after each poll, up to 30 seconds.
     type: int
     default: 5
 '''

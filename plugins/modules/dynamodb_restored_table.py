@@ -64,7 +64,7 @@ options:
     type: int
     default: 600
   poll_interval:
-    description: Seconds between the first polls; the interval grows by half after each poll, up to 60 seconds.
+    description: Seconds between the first polls; the interval grows by half after each poll, up to 30 seconds.
     type: int
     default: 2
 '''

@@ -211,3 +211,9 @@ def test_progress_reporter_never_fails_the_wait(tmp_path):
     report = progress_reporter('restore job', 'job-1', environ={PROGRESS_FILE_ENV: str(tmp_path / 'gone' / 'p.jsonl')})
     report('RUNNING', None, 1)  # the directory does not exist: nothing written, nothing raised
     assert not (tmp_path / 'gone').exists()
+
+
+def test_default_cap_is_the_30_s_of_a_hand_written_poll_loop(clock):
+    wait_for_job(script(*(['Running'] * 9 + ['Succeeded'])), STATES, timeout=10000, poll_interval=5, clock=clock,
+                 sleep=clock.sleep, now=stamp)
+    assert clock.sleeps == [5, 7.5, 11.25, 16.875, 25.3125, 30, 30, 30, 30]
