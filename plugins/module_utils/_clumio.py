@@ -17,7 +17,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._http import Ap
 from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._paging import iter_next_link
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z, restore_point
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import StateMap
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, StateMap, percent, progress_reporter, wait_for_job
 
 DEFAULT_API_URL = 'https://us-west-2.api.clumio.com'
 PAGE_SIZE = 100
@@ -287,6 +287,26 @@ def failed_task_message(task):
     return ('Clumio task %s (%s) %s: entity %s %r (id %s); created %s, started %s, ended %s.' % (
         task.get('id'), task.get('type'), task.get('status'), entity.get('type'), entity.get('value'), entity.get('id'),
         task.get('created_timestamp'), task.get('start_timestamp'), task.get('end_timestamp')))
+
+
+def wait_for_task(module, client, task_id, result):
+    """Wait for a restore task when the module's `wait` is on; put it under result['task'], fail when it failed."""
+    params = module.params
+    if not params['wait']:
+        return result
+
+    def state():
+        task = client.get_task(task_id)
+        return task.get('status'), task
+
+    waited = wait_for_job(state, TASK_STATES, timeout=params['wait_timeout'], poll_interval=params['poll_interval'],
+                          progress=lambda task: percent(task.get('progress_percentage')),
+                          report=progress_reporter('Clumio task', task_id))
+    result['task'] = normalize_task(waited.job)
+    result['wait'] = waited.as_dict()
+    if waited.outcome == FAILED:
+        raise OperationFailed(failed_task_message(waited.job), **result)
+    return result
 
 
 # -- building request bodies -------------------------------------------------------------------------

@@ -137,16 +137,14 @@ request:
 import re
 
 from ansible_collections.recoverops.restore.plugins.module_utils._clumio import (
-    TASK_STATES,
     ClumioConnection,
     build_records_body,
     check_continuous,
     check_key_filter,
-    failed_task_message,
     normalize_task,
+    wait_for_task,
 )
-from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, OperationFailed, RecoverOpsModule
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, percent, progress_reporter, wait_for_job
+from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, RecoverOpsModule
 
 KEY_FILTER = {'condition': {'type': 'str', 'required': True}, 'values': {'type': 'list', 'elements': 'str', 'default': []}}
 ARGUMENT_SPEC = {
@@ -207,21 +205,7 @@ def records(module, client):
         return result
     task_id = answer.get('task_id')
     result['task'] = normalize_task((answer.get('_embedded') or {}).get('read-task') or {'id': task_id})
-    if not params['wait']:
-        return result
-
-    def state():
-        task = client.get_task(task_id)
-        return task.get('status'), task
-
-    waited = wait_for_job(state, TASK_STATES, timeout=params['wait_timeout'], poll_interval=params['poll_interval'],
-                          progress=lambda task: percent(task.get('progress_percentage')),
-                          report=progress_reporter('Clumio task', task_id))
-    result['task'] = normalize_task(waited.job)
-    result['wait'] = waited.as_dict()
-    if waited.outcome == FAILED:
-        raise OperationFailed(failed_task_message(waited.job), **result)
-    return result
+    return wait_for_task(module, client, task_id, result)
 
 
 def main():

@@ -204,19 +204,17 @@ wait:
 
 from ansible_collections.recoverops.restore.plugins.module_utils._clumio import (
     ACTIVE_TASK_STATES,
-    TASK_STATES,
     ClumioConnection,
     build_restore_source,
     build_restore_target,
     check_continuous,
     check_restore_target,
-    failed_task_message,
     normalize_task,
+    wait_for_task,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._http import RETRY_IF_IDEMPOTENT, ApiConnectionError, ApiError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, OperationFailed, RecoverOpsModule
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_timestamp
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, percent, progress_reporter, wait_for_job
 
 THROUGHPUT = {'read_capacity_units': {'type': 'int', 'required': True}, 'write_capacity_units': {'type': 'int', 'required': True}}
 CONTINUOUS = {'table_id': {'type': 'str', 'required': True}, 'timestamp': {'type': 'str'},
@@ -267,25 +265,6 @@ def check_options(module):
     module.check_wait_options()
 
 
-def wait_task(module, client, task_id, result):
-    params = module.params
-    if not params['wait']:
-        return result
-
-    def state():
-        task = client.get_task(task_id)
-        return task.get('status'), task
-
-    waited = wait_for_job(state, TASK_STATES, timeout=params['wait_timeout'], poll_interval=params['poll_interval'],
-                          progress=lambda task: percent(task.get('progress_percentage')),
-                          report=progress_reporter('Clumio task', task_id))
-    result['task'] = normalize_task(waited.job)
-    result['wait'] = waited.as_dict()
-    if waited.outcome == FAILED:
-        raise OperationFailed(failed_task_message(waited.job), **result)
-    return result
-
-
 def restore(module, client):
     params = module.params
     environment_id = params['environment_id'] or client.resolve_environment(params['target_account_id'], params['target_region'])
@@ -297,7 +276,7 @@ def restore(module, client):
     if running:
         result['reason'] = 'A restore to %s is already running (task %s); waiting for it.' % (params['target_table_name'], running[0]['id'])
         result['task'] = normalize_task(running[0])
-        return wait_task(module, client, running[0]['id'], result)
+        return wait_for_task(module, client, running[0]['id'], result)
     if tasks:
         result['reason'] = 'A restore to %s already completed (task %s).' % (params['target_table_name'], tasks[0]['id'])
         result['task'] = normalize_task(tasks[0])
@@ -325,7 +304,7 @@ def restore(module, client):
         result['task'] = normalize_task(embedded)
     else:
         result['task'] = {'id': task_id}
-    return wait_task(module, client, task_id, result)
+    return wait_for_task(module, client, task_id, result)
 
 
 # How often a restore whose answer was lost is sent again (after finding no task it made).
