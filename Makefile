@@ -125,6 +125,7 @@ bench: collection
 	$(BIN)/python benchmarks/drill_scale.py --tables 1 10 20 50 --job-seconds 300
 	$(BIN)/python benchmarks/drill_scale.py --tables 20 --job-seconds 60 --output benchmarks/results/drill_scale_60s.json
 	$(BIN)/python benchmarks/vs_uri.py --jobs 10 60 --points 10 100000
+	$(BIN)/python benchmarks/vs_uri.py --jobs 300 --points 10 --output benchmarks/results/vs_uri_300s.json
 	$(BIN)/python benchmarks/selection.py --points 10 1000 100000
 
 bench-smoke: collection
