@@ -84,10 +84,11 @@ def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interv
     The interval starts at `poll_interval` and grows by `backoff` up to `max_interval`, so a
     30 s job is seen finishing within seconds while a 3 h job costs a few hundred requests,
     not thousands. The 30 s cap is the interval people poll at by hand: a long job's end is
-    never seen later than a hand-written poll loop would see it. With `progress(job)` -> percent done (or None), two readings give the job's
-    pace, and the wait sleeps until just after its predicted end instead: fewer polls for a long
-    job and an earlier look at a short one. The last sleep is cut short so the timeout is honoured
-    to the second. `report(state, percent_done, elapsed)`, if given, hears of every poll.
+    never seen later than a hand-written poll loop would see it. With `progress(job)` -> percent
+    done (or None), two readings give the job's pace, and the wait sleeps until just after its
+    predicted end instead: fewer polls for a long job and an earlier look at a short one. The
+    last sleep is cut short so the timeout is honoured to the second. `report(state,
+    percent_done, elapsed)`, if given, hears of every poll.
     """
     now = now or _utc_now
     result = WaitResult()
