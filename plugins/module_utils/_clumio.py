@@ -17,7 +17,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._http import Ap
 from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._paging import iter_next_link
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z, restore_point
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, StateMap, percent, progress_reporter, wait_for_job
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import JobReader, StateMap, percent
 
 DEFAULT_API_URL = 'https://us-west-2.api.clumio.com'
 PAGE_SIZE = 100
@@ -289,24 +289,11 @@ def failed_task_message(task):
         task.get('created_timestamp'), task.get('start_timestamp'), task.get('end_timestamp')))
 
 
-def wait_for_task(module, client, task_id, result):
-    """Wait for a restore task when the module's `wait` is on; put it under result['task'], fail when it failed."""
-    params = module.params
-    if not params['wait']:
-        return result
-
-    def state():
-        task = client.get_task(task_id)
-        return task.get('status'), task
-
-    waited = wait_for_job(state, TASK_STATES, timeout=params['wait_timeout'], poll_interval=params['poll_interval'],
-                          progress=lambda task: percent(task.get('progress_percentage')),
-                          report=progress_reporter('Clumio task', task_id))
-    result['task'] = normalize_task(waited.job)
-    result['wait'] = waited.as_dict()
-    if waited.outcome == FAILED:
-        raise OperationFailed(failed_task_message(waited.job), **result)
-    return result
+def task_reader(client):
+    """How the shared finish (RecoverOpsModule.finish_job) reads Clumio tasks: no log, the task names its failure."""
+    return JobReader(get=client.get_task, state=lambda raw: raw.get('status'), log=lambda _task_id: None,
+                     normalize=lambda raw, _log: normalize_task(raw), states=TASK_STATES,
+                     progress=lambda raw: percent(raw.get('progress_percentage')), failure=failed_task_message)
 
 
 # -- building request bodies -------------------------------------------------------------------------

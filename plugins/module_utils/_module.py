@@ -115,6 +115,8 @@ class RecoverOpsModule(AnsibleModule):
         outcome = reader.states.outcome(state)
         log = reader.log(job_id) if outcome in (FAILED, WARNING) else None
         result[key] = reader.normalize(raw, log)
+        if outcome == FAILED and reader.failure:
+            raise OperationFailed(reader.failure(raw), **result)
         if outcome == FAILED:
             messages = '; '.join(entry.get('message', '') for entry in (log or [])[-3:] if entry.get('message'))
             raise OperationFailed('%s %s ended %s: %s' % (what.capitalize(), job_id, state, messages or 'no log'), **result)

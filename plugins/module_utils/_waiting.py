@@ -37,9 +37,10 @@ class StateMap:
 
 
 # What the shared finish needs to know about a product's jobs: read one, its state, its log, its
-# normalized form, the product's StateMap, and (where the product reports it) its percent done.
+# normalized form, the product's StateMap, (where the product reports it) its percent done, and
+# (where the job itself says more than its log) the message for a failed one.
 # Each product module_util builds one from its client.
-JobReader = collections.namedtuple('JobReader', 'get state log normalize states progress', defaults=(None,))
+JobReader = collections.namedtuple('JobReader', 'get state log normalize states progress failure', defaults=(None, None))
 
 # A foreground restore task's action plugin (plugin_utils/_progress_action.py) names a file here and
 # shows each line the wait appends to it, so a long wait is not a silent hang in the task output.

@@ -142,7 +142,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._clumio import 
     check_continuous,
     check_key_filter,
     normalize_task,
-    wait_for_task,
+    task_reader,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, RecoverOpsModule
 
@@ -205,7 +205,7 @@ def records(module, client):
         return result
     task_id = answer.get('task_id')
     result['task'] = normalize_task((answer.get('_embedded') or {}).get('read-task') or {'id': task_id})
-    return wait_for_task(module, client, task_id, result)
+    return module.finish_job(result, task_id, task_reader(client), key='task', what='Clumio task')
 
 
 def main():

@@ -210,7 +210,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._clumio import 
     check_continuous,
     check_restore_target,
     normalize_task,
-    wait_for_task,
+    task_reader,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._http import RETRY_IF_IDEMPOTENT, ApiConnectionError, ApiError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, OperationFailed, RecoverOpsModule
@@ -276,7 +276,7 @@ def restore(module, client):
     if running:
         result['reason'] = 'A restore to %s is already running (task %s); waiting for it.' % (params['target_table_name'], running[0]['id'])
         result['task'] = normalize_task(running[0])
-        return wait_for_task(module, client, running[0]['id'], result)
+        return module.finish_job(result, running[0]['id'], task_reader(client), key='task', what='Clumio task')
     if tasks:
         result['reason'] = 'A restore to %s already completed (task %s).' % (params['target_table_name'], tasks[0]['id'])
         result['task'] = normalize_task(tasks[0])
@@ -304,7 +304,7 @@ def restore(module, client):
         result['task'] = normalize_task(embedded)
     else:
         result['task'] = {'id': task_id}
-    return wait_for_task(module, client, task_id, result)
+    return module.finish_job(result, task_id, task_reader(client), key='task', what='Clumio task')
 
 
 # How often a restore whose answer was lost is sent again (after finding no task it made).

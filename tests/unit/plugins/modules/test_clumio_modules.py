@@ -145,6 +145,8 @@ def test_restore_without_source_configuration_sends_only_given_fields(clumio, ru
     clumio.find_table.return_value = None
     clumio.get_backup.return_value = BACKUP
     clumio.restore_table.return_value = {'task_id': 'task-1'}
+    # Without waiting, the shared finish still reads the task once, as for every product.
+    clumio.get_task.return_value = {'id': 'task-1', 'status': 'queued'}
     code, _result = run(run_module, clumio_dynamodb_restore, dict(RESTORE, keep_source_configuration=False, wait=False, tags={'a': 'b'}))
     assert code == 0
     expected = {'environment_id': ENV, 'table_name': 'orders-restored', 'tags': [{'key': 'a', 'value': 'b'}]}
@@ -192,6 +194,19 @@ def test_failed_task_reports_entity_type_and_timings(clumio, run_module):
     for text in ('task-1', 'failed', 'aws_dynamodb_table', 'orders-restored', '2026-01-01T00:00:09Z'):
         assert text in result['msg']
     assert result['restore_started'] is True
+
+
+def test_a_wait_that_times_out_still_reports_the_task_it_started(clumio, run_module):
+    clumio.find_restore_tasks.return_value = []
+    clumio.find_table.return_value = None
+    clumio.get_backup.return_value = BACKUP
+    clumio.restore_table.return_value = {'task_id': 'task-1'}
+    clumio.get_task.return_value = {'id': 'task-1', 'status': 'in_progress', 'progress_percentage': 40}
+    code, result = run(run_module, clumio_dynamodb_restore, dict(RESTORE, wait_timeout=0))
+    assert code == 1
+    assert 'The Clumio task task-1 is still running' in result['msg']
+    assert result['restore_started'] is True and result['task']['id'] == 'task-1'
+    assert result['wait']['state'] == 'in_progress'
 
 
 def test_a_lost_answer_finds_the_task_it_made_instead_of_posting_again(clumio, run_module):
