@@ -23,6 +23,8 @@ options:
   poll_interval:
     description:
       - Seconds between the first polls. The interval grows by half after each poll, up to 30 seconds.
+      - A restore the module has just started is first polled after this many seconds, since it is known to be running;
+        a restore it found already running is polled at once.
     type: int
     default: 5
 '''

@@ -46,9 +46,12 @@ JobReader = collections.namedtuple('JobReader', 'get state log normalize states 
 # shows each line the wait appends to it, so a long wait is not a silent hang in the task output.
 PROGRESS_FILE_ENV = 'RECOVEROPS_PROGRESS_FILE'
 
-# A wait that knows the percent done sleeps until just after the predicted end, but never longer
-# than this many times max_interval: a job's pace can change.
+# A wait that knows the percent done sleeps PREDICTION_SHARE of the predicted time left, never
+# longer than PREDICTION_CAP times max_interval: a job's pace can change, and a job may end before
+# its percent reaches 100 (the last step of a restore often jumps). Each look sharpens the forecast,
+# so the sleeps shrink towards the end; one shorter than poll_interval goes just past the end.
 PREDICTION_CAP = 4
+PREDICTION_SHARE = 0.75
 PREDICTION_MARGIN = 1.0
 
 
@@ -79,23 +82,27 @@ class WaitResult:
 
 
 def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interval=30.0, backoff=1.5,
-                 clock=time.monotonic, sleep=time.sleep, now=None, progress=None, report=None):
+                 clock=time.monotonic, sleep=time.sleep, now=None, progress=None, report=None, first_poll_after=0.0):
     """Poll `get_state()` -> `(state, job)` until the state is terminal or `timeout` seconds pass.
 
     The interval starts at `poll_interval` and grows by `backoff` up to `max_interval`, so a
     30 s job is seen finishing within seconds while a 3 h job costs a few hundred requests,
     not thousands. The 30 s cap is the interval people poll at by hand: a long job's end is
     never seen later than a hand-written poll loop would see it. With `progress(job)` -> percent
-    done (or None), two readings give the job's pace, and the wait sleeps until just after its
-    predicted end instead: fewer polls for a long job and an earlier look at a short one. The
+    done (or None), two readings give the job's pace, and the wait sleeps most of the predicted
+    time left instead: fewer polls for a long job and an earlier look at a short one. The
     last sleep is cut short so the timeout is honoured to the second. `report(state,
-    percent_done, elapsed)`, if given, hears of every poll.
+    percent_done, elapsed)`, if given, hears of every poll. A job the caller has just started is
+    known to be running, so `first_poll_after` seconds pass before the first look: one request less
+    per restore, and a job that fails at once is still seen one interval later.
     """
     now = now or _utc_now
     result = WaitResult()
     started = clock()
     interval = max(poll_interval, 0.0)
     pace = _Pace()
+    if first_poll_after > 0:
+        sleep(min(first_poll_after, timeout))
     while True:
         state, job = get_state()
         result.polls += 1
@@ -117,7 +124,8 @@ def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interv
         predicted = pace.remaining(percent_done, clock())
         if predicted is not None:
             result.predictions += 1
-            wait = min(predicted + PREDICTION_MARGIN, PREDICTION_CAP * max(max_interval, poll_interval))
+            wait = min(max(predicted * PREDICTION_SHARE, min(predicted + PREDICTION_MARGIN, poll_interval)),
+                       PREDICTION_CAP * max(max_interval, poll_interval))
         else:
             wait = interval
         sleep(min(wait, remaining))

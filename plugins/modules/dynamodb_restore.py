@@ -192,7 +192,8 @@ def restore(module, dynamodb, restore_time):
         call(dynamodb, operation, **request)
         result['changed'] = True
         tag(dynamodb, target, params['tags'], source)
-    return module.finish_job(result, target, table_reader(dynamodb), key='table', what='restored table')
+    return module.finish_job(result, target, table_reader(dynamodb), key='table', what='restored table',
+                             just_started=result['changed'])
 
 
 def build_request(params, dynamodb, restore_time):

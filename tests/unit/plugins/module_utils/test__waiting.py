@@ -162,11 +162,29 @@ def test_percent_done_predicts_the_end_of_a_long_job(clock):
 def test_percent_done_shortens_the_wait_for_a_short_job(clock):
     result = wait_for_job(linear_job(clock, 20), STATES, timeout=1000, poll_interval=5, max_interval=60, clock=clock,
                           sleep=clock.sleep, now=stamp, progress=lambda job: percent(job['percent']))
-    # 5 s, 7.5 s (no pace yet), then a second after the predicted end at 20 s.
+    # 5 s, 7.5 s (no pace yet), three quarters of the 7.5 s predicted left, then a second past the end at 20 s.
     assert result.outcome == SUCCEEDED
-    assert clock.sleeps == [5, 7.5, 8.5]
-    assert result.elapsed == 21
+    assert clock.sleeps == [5, 7.5, 5.625, pytest.approx(2.875, abs=0.01)]
+    assert result.elapsed == pytest.approx(21, abs=0.01)
     assert result.predictions >= 1
+
+
+def test_a_job_that_ends_before_its_percent_reaches_100_is_seen_within_seconds(clock):
+    # Clumio's simulator (and many restores) runs 10% -> 95%, then jumps to done: aiming at 100% would come 18 s late.
+    started = clock()
+
+    def get_state():
+        elapsed = clock() - started
+        if elapsed >= 300:
+            return 'Succeeded', {'percent': 100}
+        return 'Running', {'percent': 10 + int(85 * elapsed / 300)}
+
+    result = wait_for_job(get_state, STATES, timeout=1000, poll_interval=5, clock=clock, sleep=clock.sleep, now=stamp,
+                          progress=lambda job: job['percent'])
+    assert result.outcome == SUCCEEDED
+    assert 300 <= result.elapsed < 306
+    # A hand-written loop polling every 30 s would look 11 times.
+    assert result.polls < 11
 
 
 def test_no_progress_falls_back_to_backoff(clock):
@@ -187,8 +205,8 @@ def test_report_hears_every_poll_with_its_percent_done(clock):
     wait_for_job(get_state, STATES, timeout=1000, poll_interval=5, clock=clock, sleep=clock.sleep, now=stamp,
                  progress=lambda job: job['poll'] * 20 if job['status'] == 'Running' else None,
                  report=lambda state, percent_done, elapsed: heard.append((state, percent_done, elapsed)))
-    # 40% -> 60% in 7.5 s predicts the end 15 s later: the last sleep is 15 + 1 s.
-    assert heard == [('Pending', None, 0), ('Running', 40, 5), ('Running', 60, 12.5), ('Succeeded', None, 28.5)]
+    # 40% -> 60% in 7.5 s predicts the end 15 s later: the wait sleeps three quarters of that.
+    assert heard == [('Pending', None, 0), ('Running', 40, 5), ('Running', 60, 12.5), ('Succeeded', None, 23.75)]
 
 
 def test_progress_reporter_appends_a_json_line_per_poll(tmp_path):
@@ -217,3 +235,20 @@ def test_default_cap_is_the_30_s_of_a_hand_written_poll_loop(clock):
     wait_for_job(script(*(['Running'] * 9 + ['Succeeded'])), STATES, timeout=10000, poll_interval=5, clock=clock,
                  sleep=clock.sleep, now=stamp)
     assert clock.sleeps == [5, 7.5, 11.25, 16.875, 25.3125, 30, 30, 30, 30]
+
+
+def test_a_job_just_started_is_first_looked_at_one_interval_later(clock):
+    get_state = script('Running', 'Succeeded')
+    result = wait_for_job(get_state, STATES, timeout=100, poll_interval=5, clock=clock, sleep=clock.sleep, now=stamp,
+                          first_poll_after=5)
+    assert clock.sleeps == [5, 5]
+    assert result.polls == 2
+    assert result.timeline[0]['elapsed_seconds'] == 5
+
+
+def test_the_first_look_never_waits_past_the_timeout(clock):
+    with pytest.raises(WaitTimeout) as caught:
+        wait_for_job(script('Running'), STATES, timeout=3, poll_interval=5, clock=clock, sleep=clock.sleep, now=stamp,
+                     first_poll_after=5)
+    assert clock.sleeps == [3]
+    assert caught.value.result.polls == 1

@@ -152,6 +152,19 @@ def test_restore_named_in_the_202_is_waited_for(veeam, run_module):
     veeam.get_session_log.assert_not_called()
 
 
+def test_a_restore_it_started_is_first_polled_one_interval_later(veeam, run_module, fake_time):
+    # The session was just created, so it is running: reading it at once would only cost a request.
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    veeam.start_restore.return_value = S_NEW
+    veeam.get_session.side_effect = [session(S_NEW, 'Running'), session(S_NEW, 'Succeeded', 'Success')]
+    code, result = run_module(restore_module, args(poll_interval=4))
+    assert code == 0
+    assert fake_time.sleeps == [4, 4]
+    assert veeam.get_session.call_count == 2
+    assert result['wait']['polls'] == 2
+
+
 def test_empty_202_finds_the_new_session(veeam, run_module):
     appliance = Appliance(appear=[session(S_NEW, 'Running')], after=2)
     veeam.get_restore_point.return_value = RAW_POINT
