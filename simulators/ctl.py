@@ -129,7 +129,7 @@ def start_moto(state_dir: pathlib.Path) -> tuple[str, int]:
     return url, pid
 
 
-def start_product(name: str, state_dir: pathlib.Path, dynamodb: str, port: int = 0) -> tuple[str, str, int]:
+def start_product(name: str, state_dir: pathlib.Path, dynamodb: str, port: int = 0, seed_dates: str = 'relative') -> tuple[str, str, int]:
     """Start a product simulator; port 0 starts it fresh from its seed, a given port resumes its state file."""
     spec = SIMULATORS[name]
     port_file, state_file = state_dir / f'{name}.port', state_dir / f'{name}-state.json'
@@ -138,7 +138,7 @@ def start_product(name: str, state_dir: pathlib.Path, dynamodb: str, port: int =
         stale.unlink(missing_ok=True)
     command = [sys.executable, '-m', spec.module, '--host', '127.0.0.1', '--port', str(port), '--tls', '--state-dir', str(state_dir),
                '--seed', str(spec.seed), '--dynamodb-endpoint', dynamodb, '--port-file', str(port_file),
-               '--state-file', str(state_file), *spec.extra_args]
+               '--state-file', str(state_file), '--seed-dates', seed_dates, *spec.extra_args]
     pid = spawn(command, state_dir / f'{name}.log')
     url = f'https://127.0.0.1:{wait_for_file(port_file, pid)}'
     ca_path = str((state_dir / f'{name}-cert.pem').resolve())
@@ -151,7 +151,7 @@ def write_env(state_dir: pathlib.Path, env: dict[str, str]) -> None:
     (state_dir / 'env.sh').write_text('\n'.join(lines) + '\n', encoding='utf-8')
 
 
-def up(state_dir: pathlib.Path, only: list[str]) -> None:
+def up(state_dir: pathlib.Path, only: list[str], seed_dates: str = 'relative') -> None:
     state_dir.mkdir(parents=True, exist_ok=True)
     if (state_dir / 'endpoints.json').exists():
         down(state_dir)
@@ -160,7 +160,7 @@ def up(state_dir: pathlib.Path, only: list[str]) -> None:
         endpoints['dynamodb'], endpoints['pids']['dynamodb'] = start_moto(state_dir)
         env = {'AWS_ENDPOINT_URL_DYNAMODB': endpoints['dynamodb'], **AWS_ENV}
         for name in only or SIMULATORS:
-            url, ca_path, endpoints['pids'][name] = start_product(name, state_dir, endpoints['dynamodb'])
+            url, ca_path, endpoints['pids'][name] = start_product(name, state_dir, endpoints['dynamodb'], seed_dates=seed_dates)
             endpoints[name], endpoints[f'{name}_ca'] = url, ca_path
             env.update(SIMULATORS[name].env(url, ca_path, SIMULATORS[name].seed))
     finally:
@@ -243,11 +243,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('command', choices=('up', 'down', 'status', 'restart'))
     parser.add_argument('--state-dir', type=pathlib.Path, default=pathlib.Path('.sim'))
     parser.add_argument('--only', action='append', choices=sorted(SIMULATORS), help='start only this product simulator (repeatable)')
+    parser.add_argument('--seed-dates', choices=('relative', 'fixed'), default='relative',
+                        help='up: relative (default) keeps the ages of seeded restore points whenever the simulators start; '
+                             'fixed keeps the dates written in the seeds (the integration tests name them)')
     args = parser.parse_args(argv)
     state_dir = args.state_dir.resolve()
     try:
         if args.command == 'up':
-            up(state_dir, args.only or [])
+            up(state_dir, args.only or [], args.seed_dates)
         elif args.command == 'down':
             down(state_dir)
         elif args.command == 'restart':

@@ -112,7 +112,8 @@ def main():
     parser.add_argument('targets', nargs='*')
     args = parser.parse_args()
 
-    with simulators(args.state_dir) as (endpoints, env):
+    # The targets name seeded dates (point_in_time selections, the newest point's time): fixed dates.
+    with simulators(args.state_dir, seed_dates='fixed') as (endpoints, env):
         variables = integration_vars(endpoints, env)
         (args.collection / 'tests' / 'integration' / 'integration_config.yml').write_text(yaml.safe_dump(variables))
         args.log.parent.mkdir(parents=True, exist_ok=True)

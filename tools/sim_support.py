@@ -59,12 +59,12 @@ def write_results(path, benchmark, rows, columns):
 
 
 @contextlib.contextmanager
-def simulators(state_dir):
+def simulators(state_dir, seed_dates='relative'):
     """Yield (endpoints, env) of freshly started simulators; always stop them afterwards."""
     state_dir = pathlib.Path(state_dir)
     ctl = [sys.executable, '-m', 'simulators.ctl']
     subprocess.run(ctl + ['down', '--state-dir', str(state_dir)], cwd=REPO, check=False)
-    subprocess.run(ctl + ['up', '--state-dir', str(state_dir)], cwd=REPO, check=True)
+    subprocess.run(ctl + ['up', '--state-dir', str(state_dir), '--seed-dates', seed_dates], cwd=REPO, check=True)
     try:
         endpoints = json.loads((state_dir / 'endpoints.json').read_text())
         yield endpoints, read_env_file(state_dir / 'env.sh')

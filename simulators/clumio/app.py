@@ -43,6 +43,7 @@ class ClumioSim(SimServer):
     DEFAULT_CONFIG = {'latency_ms': 0, 'queue_s': 0.5, 'job_duration_s': 2, 'job_outcome': 'completed', 'outcome_by_target': {}}
     JOB_OUTCOMES = ('completed', 'failed')
     COUNTER_NAMES = ('restores_started', 'record_restores_started', 'previews', 'unauthorized', 'accept_rejected', 'aborts')
+    SEED_DATE_KEYS = ('start_timestamp',)
 
     def __init__(self, seed_path: pathlib.Path = SEED_PATH, state_dir: pathlib.Path | None = None, *,
                  dynamodb_endpoint: str | None = None, **options: Any) -> None:

@@ -18,6 +18,8 @@ def parse_args(name: str, default_seed: pathlib.Path, argv: list[str] | None = N
     parser.add_argument('--dynamodb-endpoint', help='moto DynamoDB server that restores create tables in')
     parser.add_argument('--port-file', type=pathlib.Path, help='write the bound port here once listening')
     parser.add_argument('--state-file', type=pathlib.Path, help='save state here on change and load it at start')
+    parser.add_argument('--seed-dates', choices=('relative', 'fixed'), default='relative',
+                        help="relative (default) moves the seed's restore points so they keep their ages; fixed keeps the written dates")
     return parser.parse_args(argv)
 
 
@@ -26,7 +28,7 @@ def run(sim_class: Any, default_seed: pathlib.Path, argv: list[str] | None = Non
     args = parse_args(sim_class.name, default_seed, argv)
     args.state_dir.mkdir(parents=True, exist_ok=True)
     sim = sim_class(args.seed, args.state_dir, tls_enabled=args.tls, host=args.host, port=args.port,
-                    state_file=args.state_file, dynamodb_endpoint=args.dynamodb_endpoint)
+                    state_file=args.state_file, dynamodb_endpoint=args.dynamodb_endpoint, seed_dates=args.seed_dates)
     port = sim.bind()
     if args.port_file:
         # Write then rename, so a launcher polling the file never reads a partial number.

@@ -40,6 +40,16 @@ def utc_iso(epoch: float) -> str:
     return moment.strftime('%Y-%m-%dT%H:%M:%S.') + f'{moment.microsecond // 1000:03d}Z'
 
 
+def shift_dates(doc: Any, keys: tuple[str, ...], seconds: float) -> Any:
+    """A copy of `doc` where every string under one of `keys`, at any depth, is an ISO time moved by `seconds`."""
+    if isinstance(doc, dict):
+        return {key: utc_iso(parse_iso(value) + seconds) if key in keys and isinstance(value, str) else shift_dates(value, keys, seconds)
+                for key, value in doc.items()}
+    if isinstance(doc, list):
+        return [shift_dates(value, keys, seconds) for value in doc]
+    return doc
+
+
 def parse_iso(text: str) -> float:
     """Epoch seconds of an ISO 8601 timestamp; a missing zone means UTC."""
     moment = datetime.datetime.fromisoformat(str(text).replace('Z', '+00:00'))
@@ -129,9 +139,15 @@ class SimServer:
     DEFAULT_CONFIG: dict[str, Any] = {'latency_ms': 0}
     # Product counters that should show up as 0 before anything happened.
     COUNTER_NAMES: tuple[str, ...] = ()
+    # Seed keys holding the times of restore points; see dated().
+    SEED_DATE_KEYS: tuple[str, ...] = ()
+    SEED_DATES = ('relative', 'fixed')
 
     def __init__(self, seed_path: pathlib.Path, state_dir: pathlib.Path | None = None, *, tls_enabled: bool = False,
-                 host: str = '127.0.0.1', port: int = 0, state_file: pathlib.Path | None = None) -> None:
+                 host: str = '127.0.0.1', port: int = 0, state_file: pathlib.Path | None = None, seed_dates: str = 'relative') -> None:
+        if seed_dates not in self.SEED_DATES:
+            raise ValueError(f'seed_dates must be relative or fixed, got {seed_dates!r}')
+        self.seed_dates = seed_dates
         self.seed_path = pathlib.Path(seed_path)
         self.state_dir = pathlib.Path(state_dir or tempfile.mkdtemp(prefix=f'{self.name}-sim-'))
         self.tls_enabled = tls_enabled
@@ -153,7 +169,7 @@ class SimServer:
         self._register_control_routes()
         self.register_routes()
         if not self._load_state_file():
-            self.load_seed(self.read_seed_file())
+            self.load_seed(self.dated(self.read_seed_file()))
 
     # ---- hooks for product simulators -----------------------------------------------------------
     def register_routes(self) -> None:
@@ -217,6 +233,18 @@ class SimServer:
     def changed(self) -> None:
         """Mark state as changed; it is written to the state file when the request ends."""
         self._dirty = True
+
+    def dated(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """The seed as of now: a seed that says when it was written (`seeded_at`) has its restore points
+        moved by the time since, so they keep their ages (a daily backup stays hours old, and an RPO check
+        in the demo means something) whenever the simulator starts. `seed_dates='fixed'` keeps the written
+        dates, for tests that name them. A state file keeps the moved dates across a restart."""
+        if self.seed_dates == 'fixed' or 'seeded_at' not in doc:
+            return doc
+        now = time.time()
+        moved = shift_dates(doc, self.SEED_DATE_KEYS, now - parse_iso(doc['seeded_at']))
+        moved['seeded_at'] = utc_iso(now)
+        return moved
 
     def read_seed_file(self) -> dict[str, Any]:
         with self.seed_path.open(encoding='utf-8') as handle:
@@ -398,7 +426,7 @@ class SimServer:
         self.counters.clear()
         self.route_counts.clear()
         self.past_secrets.update(self.known_secrets())
-        self.load_seed(self.read_seed_file())
+        self.load_seed(self.dated(self.read_seed_file()))
         self.changed()
         return json_response(200, {'status': 'reset'})
 
@@ -408,9 +436,9 @@ class SimServer:
             return json_response(400, {'error': 'the seed must be a JSON object'})
         self.past_secrets.update(self.known_secrets())
         try:
-            self.load_seed(doc)
+            self.load_seed(self.dated(doc))
         except (KeyError, TypeError, ValueError) as exc:
-            self.load_seed(self.read_seed_file())
+            self.load_seed(self.dated(self.read_seed_file()))
             return json_response(400, {'error': f'invalid seed: {exc!r}'})
         self.changed()
         return json_response(200, {'status': 'seeded'})

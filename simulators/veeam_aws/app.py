@@ -41,6 +41,7 @@ class VeeamAwsSim(SimServer):
         'outcome_by_target': {},
     }
     COUNTER_NAMES = ('restores_started', 'logins', 'refreshes', 'logouts')
+    SEED_DATE_KEYS = ('created',)
 
     def __init__(self, seed_path: pathlib.Path = SEED_PATH, state_dir: pathlib.Path | None = None, *,
                  dynamodb_endpoint: str | None = None, **options: Any) -> None:

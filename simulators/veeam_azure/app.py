@@ -161,6 +161,7 @@ class VeeamAzureSim(SimServer):
         'retrieval_duration_s': 2, 'async_lookups': False, 'async_duration_s': 1, 'latency_ms': 0,
     }
     COUNTER_NAMES = ('restores_started', 'retrievals_started', 'logins', 'refreshes', 'logouts', 'async_operations')
+    SEED_DATE_KEYS = ('created', 'newest')
 
     def __init__(self, seed_path: pathlib.Path = SEED_PATH, state_dir: pathlib.Path | None = None, *,
                  dynamodb_endpoint: str | None = None, **options: Any) -> None:

@@ -19,7 +19,7 @@ BACKUPS = 'application/api.clumio.backup-aws-dynamodb-tables=v1+json'
 
 @pytest.fixture(name='sim')
 def fixture_sim(moto_url, tmp_path):
-    sim = ClumioSim(state_dir=tmp_path, dynamodb_endpoint=moto_url).start()
+    sim = ClumioSim(state_dir=tmp_path, dynamodb_endpoint=moto_url, seed_dates='fixed').start()
     yield sim
     sim.stop()
 

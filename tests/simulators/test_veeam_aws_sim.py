@@ -8,6 +8,7 @@ import boto3
 import pytest
 import requests
 
+from simulators.common.server import parse_iso
 from simulators.veeam_aws.app import VeeamAwsSim
 
 USER, PASSWORD = 'restore-operator', 'Sim-Restore-2026!'
@@ -21,7 +22,7 @@ POINTS = '/api/v1/dynamoDb/restorePoints'
 
 @pytest.fixture(name='sim')
 def fixture_sim(moto_url, tmp_path):
-    sim = VeeamAwsSim(state_dir=tmp_path, dynamodb_endpoint=moto_url).start()
+    sim = VeeamAwsSim(state_dir=tmp_path, dynamodb_endpoint=moto_url, seed_dates='fixed').start()
     yield sim
     sim.stop()
 
@@ -190,5 +191,27 @@ def test_state_file_restart_keeps_a_running_session(moto_url, tmp_path):
         client.base = second.url
         assert client.call('GET', f'/api/v1/sessions/{session_id}').json()['status'] == 'Running'
         assert wait_for_end(client, session_id)['status'] == 'Succeeded'
+    finally:
+        second.stop()
+
+
+def test_relative_seed_dates_keep_the_seeded_ages_across_a_restart(moto_url, tmp_path):
+    # The seed was written as of 2026-11-20T08:00Z and the newest orders point 6 h before: so it is 6 h old today.
+    state_file = tmp_path / 'state.json'
+    first = VeeamAwsSim(state_dir=tmp_path, dynamodb_endpoint=moto_url, state_file=state_file).start()
+    query = {'DynamoDbId': ORDERS, 'Sort': 'creationTimeUtcDesc', 'Limit': 1}
+    try:
+        client = Client(first.url)
+        client.login()
+        newest = client.call('GET', POINTS, params=query).json()['results'][0]
+    finally:
+        first.stop()
+    assert newest['id'] == NEWEST_ORDERS_POINT
+    assert abs(time.time() - parse_iso(newest['createTimeUtc']) - 6 * 3600) < 60
+    second = VeeamAwsSim(state_dir=tmp_path, dynamodb_endpoint=moto_url, state_file=state_file).start()
+    try:
+        client.base = second.url
+        client.login()
+        assert client.call('GET', POINTS, params=query).json()['results'][0]['createTimeUtc'] == newest['createTimeUtc']
     finally:
         second.stop()

@@ -18,7 +18,7 @@ POINTS = f'{API}/restorePoints/virtualMachines'
 
 @pytest.fixture(name='sim')
 def fixture_sim(tmp_path):
-    sim = VeeamAzureSim(state_dir=tmp_path, state_file=tmp_path / 'state.json').start()
+    sim = VeeamAzureSim(state_dir=tmp_path, state_file=tmp_path / 'state.json', seed_dates='fixed').start()
     yield sim
     sim.stop()
 
@@ -242,7 +242,7 @@ def test_state_survives_a_restart(client, sim, tmp_path):
     sim.stop()
     state = json.loads((tmp_path / 'state.json').read_text())
     assert state['state']['generated'][0]['count'] == 20
-    again = VeeamAzureSim(state_dir=tmp_path, state_file=tmp_path / 'state.json').start()
+    again = VeeamAzureSim(state_dir=tmp_path, state_file=tmp_path / 'state.json', seed_dates='fixed').start()
     try:
         client.base = again.url
         assert client.call('GET', f"{API}/jobSessions/{session['id']}").status_code == 200
