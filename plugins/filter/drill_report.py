@@ -50,7 +50,8 @@ def _summarize_item(run):
     errors = [error for error in run.get('errors') or [] if error]
     restore_started = job.get('started_at') or run.get('restore_requested_at')
     restore_finished = job.get('finished_at')
-    rpo = _objective(_seconds_between(point.get('created_at'), restore_started), item.get('rpo'))
+    # A point refused before any restore (too old for the RPO) is measured when it was refused.
+    rpo = _objective(_seconds_between(point.get('created_at'), restore_started or run.get('finished_at')), item.get('rpo'))
     # A rerun that found the restore already done measures that restore, not a negative span.
     rto_start = min(filter(None, (run.get('started_at'), restore_started)), key=parse_timestamp, default=None)
     rto = _objective(_seconds_between(rto_start, restore_finished or run.get('finished_at')), item.get('rto'))

@@ -61,6 +61,17 @@ def test_an_item_that_never_started_is_failed_with_its_reason():
     assert ghost['errors'] == ['no restore point for ghost']
 
 
+def test_a_point_refused_for_its_age_reports_the_rpo_it_missed():
+    # restore_latest found the point, then refused it: no restore was requested, the age counts until the refusal.
+    stale = dict(run('stale', rpo='1h', job=False, errors=['the newest restore point p-stale ... no restore was started']),
+                 finished_at='2026-11-22T10:00:03Z')
+    del stale['restore_requested_at']
+    item = report(stale)['items'][0]
+    assert item['rpo'] == {'objective_seconds': 3600.0, 'achieved_seconds': 28803.0, 'met': False}
+    assert item['status'] == 'failed'
+    assert item['errors'] == ['the newest restore point p-stale ... no restore was started', 'RPO not met: 28803.0s achieved against 3600.0s']
+
+
 def test_junit_has_one_testcase_per_item_and_a_failure_for_failed_ones():
     xml = FILTERS['dr_drill_junit'](report(run('orders'), run('customers & co', outcome='failed')))
     root = ET.fromstring(xml)
