@@ -124,13 +124,16 @@ ee: collection
 bench: collection
 	$(BIN)/python benchmarks/drill_scale.py --tables 1 10 20 50 --job-seconds 300
 	$(BIN)/python benchmarks/drill_scale.py --tables 20 --job-seconds 60 --output benchmarks/results/drill_scale_60s.json
-	$(BIN)/python benchmarks/vs_uri.py --jobs 10 60 --points 10 100000
-	$(BIN)/python benchmarks/vs_uri.py --jobs 300 --points 10 --output benchmarks/results/vs_uri_300s.json
+	$(BIN)/python benchmarks/vs_uri.py --products veeam_aws clumio --jobs 10 60 300 --offsets 0 10 20 --points 10
+	$(BIN)/python benchmarks/vs_uri.py --products veeam_aws --jobs 10 60 --offsets 0 --points 100000 --output benchmarks/results/vs_uri_100k.json
 	$(BIN)/python benchmarks/selection.py --points 10 1000 100000
+	$(BIN)/python benchmarks/summary.py
 
 bench-smoke: collection
 	$(BIN)/python benchmarks/drill_scale.py --smoke --tables 4 --job-seconds 3 --output $(BUILD)/bench-smoke/drill_scale.json
 	$(BIN)/python benchmarks/faults.py --smoke --output $(BUILD)/bench-smoke/faults.json
+	$(BIN)/python benchmarks/vs_uri.py --jobs 3 --offsets 0 --output $(BUILD)/bench-smoke/vs_uri.json
+	$(BIN)/python benchmarks/summary.py --results $(BUILD)/bench-smoke
 
 # The fault suite: 10/20/30% transient faults, a token expiring and a simulator restart mid-wait.
 faults: collection
