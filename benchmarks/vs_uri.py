@@ -14,7 +14,7 @@ falls between two polls; job lengths that are multiples of 30 s flatter it. So e
 also runs with `--offsets` seconds added (default 0, 10 and 20 s), and the summary compares means.
 Each playbook has its own set of simulators (same code and seed, fresh state per run), so the two
 run side by side; the products run side by side too. Writes --output (JSON, every run and the
-summary with the ratios ours / uri) and prints the summary as Markdown.
+summary with the ratios ours / uri) and prints the summary as Markdown (benchmarks/summary.py).
 
     .venv/bin/python benchmarks/vs_uri.py --products veeam_aws clumio --jobs 10 60 300
 """
@@ -38,6 +38,7 @@ import yaml
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / 'tools'))
 sim_support = importlib.import_module('sim_support')
+markdown = importlib.import_module('summary')
 
 HERE = pathlib.Path(__file__).resolve().parent
 PLAYBOOKS = ('ours', 'uri')
@@ -85,11 +86,10 @@ def prepare(product, spec, endpoints, job_seconds, points):
     sim_support.sim_control(endpoints, 'requests', method='DELETE', **control)
 
 
-def run_one(product, playbook, sims, run, workdir):
+def run_one(product, spec, playbook, sims, run, workdir):
     """Run one playbook once and read what it cost from the simulator's request log."""
     nominal, offset, points = run
     job_seconds = nominal + offset
-    spec = PRODUCTS[product]()
     endpoints, env = sims
     prepare(product, spec, endpoints, job_seconds, points)
     name = '%s-%s-%s-%s' % (product, playbook, job_seconds, points)
@@ -114,7 +114,8 @@ def run_one(product, playbook, sims, run, workdir):
 
 
 def run_series(product, playbook, sims, runs, workdir):
-    return [run_one(product, playbook, sims, run, workdir) for run in runs]
+    spec = PRODUCTS[product]()
+    return [run_one(product, spec, playbook, sims, run, workdir) for run in runs]
 
 
 def summarize(rows, jobs, points_list):
@@ -134,17 +135,6 @@ def summarize(rows, jobs, points_list):
                                 'ratio_ours_to_uri': {key: round(means['ours'][key] / means['uri'][key], 2) if means['uri'][key] else None
                                                       for key in MEASURES}})
     return summary
-
-
-def print_summary(summary):
-    print('| product | job | points | runs | requests ours / uri | wall ours / uri | overhead ours / uri | end seen after, ours / uri |')
-    print('|---|---|---|---|---|---|---|---|')
-    for row in summary:
-        ours, uri = row['ours'], row['uri']
-        print('| %s | %s s | %s | %s | %s / %s | %s s / %s s | %s s / %s s | %s s / %s s |' % (
-            row['product'], row['job_seconds'], row['points'], ours['runs'], ours['requests'], uri['requests'],
-            ours['wall_seconds'], uri['wall_seconds'], ours['overhead_seconds'], uri['overhead_seconds'],
-            ours['detection_latency_seconds'], uri['detection_latency_seconds']))
 
 
 def main():
@@ -170,7 +160,7 @@ def main():
     summary = summarize(rows, args.jobs, args.points)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps({'benchmark': 'vs_uri', 'command': ' '.join(sys.argv), 'summary': summary, 'rows': rows}, indent=2) + '\n')
-    print_summary(summary)
+    print('\n'.join(markdown.table(summary)))
     return 0
 
 

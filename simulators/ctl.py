@@ -23,6 +23,8 @@ from typing import Callable
 
 import yaml
 
+from simulators.common.server import SEED_DATES
+
 REPO = pathlib.Path(__file__).resolve().parent.parent
 HEALTH_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 5.0
@@ -243,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('command', choices=('up', 'down', 'status', 'restart'))
     parser.add_argument('--state-dir', type=pathlib.Path, default=pathlib.Path('.sim'))
     parser.add_argument('--only', action='append', choices=sorted(SIMULATORS), help='start only this product simulator (repeatable)')
-    parser.add_argument('--seed-dates', choices=('relative', 'fixed'), default='relative',
+    parser.add_argument('--seed-dates', choices=SEED_DATES, default='relative',
                         help='up: relative (default) keeps the ages of seeded restore points whenever the simulators start; '
                              'fixed keeps the dates written in the seeds (the integration tests name them)')
     args = parser.parse_args(argv)

@@ -89,11 +89,11 @@ class RecoverOpsModule(AnsibleModule):
         self.check_positive('poll_interval', 1)
 
     # -- the end of every restore --------------------------------------------------------------
-    def finish_job(self, result, job_id, reader, key='session', what='restore session', just_started=False):
+    def finish_job(self, result, job_id, reader, key='session', what='restore session'):
         """Wait for a started job when `wait` is true, put it under result[key], fail when it failed.
 
-        `just_started`: this run started the job, so the wait takes its first look one
-        `poll_interval` later instead of reading a state it already knows (running).
+        A job this run started (`result['changed']`) is known to be running, so the wait takes its
+        first look one `poll_interval` later; a job found already running is read at once.
 
         A failure carries the last lines of the job's log; a timeout says the job still runs, with
         the states seen so far. Either way the job id is in the result: nothing started goes unreported.
@@ -107,7 +107,7 @@ class RecoverOpsModule(AnsibleModule):
                 waited = wait_for_job(poll, reader.states, timeout=self.params['wait_timeout'],
                                       poll_interval=self.params['poll_interval'], progress=reader.progress,
                                       report=progress_reporter(what, job_id),
-                                      first_poll_after=self.params['poll_interval'] if just_started else 0)
+                                      first_poll_after=self.params['poll_interval'] if result.get('changed') else 0)
             except WaitTimeout as exc:
                 result['wait'] = exc.result.as_dict()
                 raise OperationFailed('%s. The %s %s is still running.' % (exc.msg, what, job_id), **result) from None

@@ -210,8 +210,7 @@ def restore(module, clients):
     else:
         result['restore_job_id'] = call(backup, 'start_restore_job', **request)['RestoreJobId']
         result['changed'] = True
-    module.finish_job(result, result['restore_job_id'], restore_job_reader(backup), key='restore_job', what='restore job',
-                      just_started=result['changed'])
+    module.finish_job(result, result['restore_job_id'], restore_job_reader(backup), key='restore_job', what='restore job')
     if resource_type == 'DynamoDB' and result['restore_job']['status'] == 'COMPLETED' and not module.check_mode:
         tag_restored_table(clients, result, params)
     return result

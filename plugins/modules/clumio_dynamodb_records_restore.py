@@ -205,7 +205,7 @@ def records(module, client):
         return result
     task_id = answer.get('task_id')
     result['task'] = normalize_task((answer.get('_embedded') or {}).get('read-task') or {'id': task_id})
-    return module.finish_job(result, task_id, task_reader(client), key='task', what='Clumio task', just_started=True)
+    return module.finish_job(result, task_id, task_reader(client), key='task', what='Clumio task')
 
 
 def main():

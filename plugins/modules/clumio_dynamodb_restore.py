@@ -304,7 +304,7 @@ def restore(module, client):
         result['task'] = normalize_task(embedded)
     else:
         result['task'] = {'id': task_id}
-    return module.finish_job(result, task_id, task_reader(client), key='task', what='Clumio task', just_started=True)
+    return module.finish_job(result, task_id, task_reader(client), key='task', what='Clumio task')
 
 
 # How often a restore whose answer was lost is sent again (after finding no task it made).

@@ -192,8 +192,7 @@ def restore(module, dynamodb, restore_time):
         call(dynamodb, operation, **request)
         result['changed'] = True
         tag(dynamodb, target, params['tags'], source)
-    return module.finish_job(result, target, table_reader(dynamodb), key='table', what='restored table',
-                             just_started=result['changed'])
+    return module.finish_job(result, target, table_reader(dynamodb), key='table', what='restored table')
 
 
 def build_request(params, dynamodb, restore_time):

@@ -323,7 +323,7 @@ def restore(module, client):
     if module.check_mode:
         return result
     result['session_id'] = start(client, point, result, known={session['id'] for session in before})
-    return module.finish_job(result, result['session_id'], session_reader(client), just_started=True)
+    return module.finish_job(result, result['session_id'], session_reader(client))
 
 
 def start(client, point, result, known):

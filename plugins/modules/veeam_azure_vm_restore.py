@@ -378,7 +378,7 @@ def restore(module, client):
         retrieve(module, client, point, result)
     known = {found['id'] for found in before}
     result['session_id'] = start(client, point, result, known, since)
-    return module.finish_job(result, result['session_id'], session_reader(client), just_started=True)
+    return module.finish_job(result, result['session_id'], session_reader(client))
 
 
 def retrieve(module, client, point, result):

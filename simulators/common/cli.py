@@ -7,6 +7,8 @@ import signal
 import sys
 from typing import Any
 
+from simulators.common.server import SEED_DATES
+
 
 def parse_args(name: str, default_seed: pathlib.Path, argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=f'python -m simulators.{name}', description=f'Serve the {name} simulator.')
@@ -18,7 +20,7 @@ def parse_args(name: str, default_seed: pathlib.Path, argv: list[str] | None = N
     parser.add_argument('--dynamodb-endpoint', help='moto DynamoDB server that restores create tables in')
     parser.add_argument('--port-file', type=pathlib.Path, help='write the bound port here once listening')
     parser.add_argument('--state-file', type=pathlib.Path, help='save state here on change and load it at start')
-    parser.add_argument('--seed-dates', choices=('relative', 'fixed'), default='relative',
+    parser.add_argument('--seed-dates', choices=SEED_DATES, default='relative',
                         help="relative (default) moves the seed's restore points so they keep their ages; fixed keeps the written dates")
     return parser.parse_args(argv)
 

@@ -40,6 +40,10 @@ def utc_iso(epoch: float) -> str:
     return moment.strftime('%Y-%m-%dT%H:%M:%S.') + f'{moment.microsecond // 1000:03d}Z'
 
 
+# How a simulator dates its seed (see SimServer.dated): moved to keep the ages, or as written.
+SEED_DATES = ('relative', 'fixed')
+
+
 def shift_dates(doc: Any, keys: tuple[str, ...], seconds: float) -> Any:
     """A copy of `doc` where every string under one of `keys`, at any depth, is an ISO time moved by `seconds`."""
     if isinstance(doc, dict):
@@ -141,11 +145,10 @@ class SimServer:
     COUNTER_NAMES: tuple[str, ...] = ()
     # Seed keys holding the times of restore points; see dated().
     SEED_DATE_KEYS: tuple[str, ...] = ()
-    SEED_DATES = ('relative', 'fixed')
 
     def __init__(self, seed_path: pathlib.Path, state_dir: pathlib.Path | None = None, *, tls_enabled: bool = False,
                  host: str = '127.0.0.1', port: int = 0, state_file: pathlib.Path | None = None, seed_dates: str = 'relative') -> None:
-        if seed_dates not in self.SEED_DATES:
+        if seed_dates not in SEED_DATES:
             raise ValueError(f'seed_dates must be relative or fixed, got {seed_dates!r}')
         self.seed_dates = seed_dates
         self.seed_path = pathlib.Path(seed_path)
