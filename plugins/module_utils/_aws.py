@@ -20,7 +20,7 @@ import traceback
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
 
-from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z, parse_timestamp, restore_point, utc_now
 from ansible_collections.recoverops.restore.plugins.module_utils._waiting import JobReader, StateMap, percent
 

@@ -13,8 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.recoverops.restore.plugins.module_utils._auth import BearerTokenAuth
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiClient, ApiError, default_error_parser
-from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._paging import iter_next_link
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z, restore_point
 from ansible_collections.recoverops.restore.plugins.module_utils._waiting import JobReader, StateMap, percent

@@ -11,6 +11,10 @@ import random
 import time
 import traceback
 
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import ApiConnectionError, ApiError
+
+__all__ = ['ApiClient', 'ApiConnectionError', 'ApiError', 'Redactor', 'RetryPolicy', 'REQUESTS_IMPORT_ERROR']
+
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
@@ -24,22 +28,6 @@ RETRY_ALWAYS = frozenset((429, 503))
 RETRY_IF_IDEMPOTENT = frozenset((502, 504))
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'))
 REDACTED = '********'
-
-
-class ApiError(Exception):
-    """A request failed; `msg` is safe to show (secrets redacted)."""
-
-    def __init__(self, msg, status=None, method=None, url=None, body=None):
-        super().__init__(msg)
-        self.msg = msg
-        self.status = status
-        self.method = method
-        self.url = url
-        self.body = body
-
-
-class ApiConnectionError(ApiError):
-    """No HTTP answer at all: refused, dropped, timed out. The server may or may not have acted."""
 
 
 class Redactor:

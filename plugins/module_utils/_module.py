@@ -17,116 +17,70 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.recoverops.restore.plugins.module_utils._http import (
-    REQUESTS_IMPORT_ERROR,
+from ansible_collections.recoverops.restore.plugins.module_utils import _checks
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import (
     ApiError,
-    Redactor,
+    OperationFailed,
+    OptionError,
+    WaitTimeout,
 )
-from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import (
-    parse_timestamp,
-    utc_now,
-)
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import FAILED, WARNING, WaitTimeout, progress_reporter, wait_for_job
+from ansible_collections.recoverops.restore.plugins.module_utils._http import REQUESTS_IMPORT_ERROR, Redactor
 
-UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+__all__ = ['OperationFailed', 'RecoverOpsModule', 'WAIT_ARGSPEC']
 
 WAIT_ARGSPEC = {
     'wait': {'type': 'bool', 'default': True},
     'wait_timeout': {'type': 'int', 'default': 3600},
     'poll_interval': {'type': 'int', 'default': 5},
 }
-
-
-class OperationFailed(Exception):
-    """A module-level failure that carries the result so far (e.g. the id of a started restore)."""
-
-    def __init__(self, msg, **result):
-        super().__init__(msg)
-        self.msg = msg
-        self.result = result
+# ansible-core's message for a dict option given as a string names no option first; ours does.
+_NOT_A_DICT = re.compile(r"argument '([^']+)' is of type (\w+) and we were unable to convert to dict")
 
 
 class RecoverOpsModule(AnsibleModule):
     """AnsibleModule plus the connection option group of one product."""
 
-    def __init__(self, argument_spec, connection=None, requires_requests=True, **kwargs):
+    def __init__(self, argument_spec, connection=None, requires_requests=True, checks=None, **kwargs):
         spec = dict(connection.ARGSPEC) if connection else {}
         spec.update(argument_spec)
+        self._initializing = True
         super().__init__(argument_spec=spec, **kwargs)
+        self._initializing = False
         # Anything added here (tokens as they are issued) is masked by Ansible in every result too.
         self.redact = Redactor(on_add=self.no_log_values.add)
         self.connection = connection(self) if connection else None
         if requires_requests and REQUESTS_IMPORT_ERROR:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        self.checked = self.check(checks) if checks else None
+
+    def fail_json(self, msg, **kwargs):
+        if getattr(self, '_initializing', False):
+            errors = getattr(getattr(self, 'validation_result', None), 'error_messages', None) or []
+            named = next((_NOT_A_DICT.search(error) for error in errors if _NOT_A_DICT.search(error)), None)
+            if named:
+                msg = '%s must be a dictionary of its suboptions, got a %s' % named.groups()
+        super().fail_json(msg=msg, **kwargs)
+
+    def check(self, checks):
+        """Run `checks(params, module)` (module_utils/_checks rules raising OptionError) before any call."""
+        try:
+            return checks(self.params, self)
+        except OptionError as exc:
+            self.fail_json(msg=exc.msg)
 
     # -- input checks: each fails before any API call, naming the option and what it accepts ----
     def check_uuid(self, name, value=None):
-        value = self.params.get(name) if value is None else value
-        if value is not None and not UUID_RE.match(value):
-            self.fail_json(msg='%s must be a UUID such as 497f6eca-6276-4993-bfeb-53cbbbba6f08, got %r' % (name, value))
-        return value
+        return self.check(lambda params, _module: _checks.uuid(name, params.get(name) if value is None else value))
 
     def check_timestamp(self, name, allow_future=False):
-        value = self.params.get(name)
-        if value is None:
-            return None
-        try:
-            moment = parse_timestamp(value)
-        except ValueError as exc:
-            self.fail_json(msg='%s: %s' % (name, exc))
-        if not allow_future and moment > utc_now():
-            self.fail_json(msg='%s %r is in the future; restore points can only be at or before now' % (name, value))
-        return moment
+        return self.check(lambda params, _module: _checks.timestamp(name, params.get(name), allow_future))
 
     def check_positive(self, name, minimum=1):
-        value = self.params.get(name)
-        if value is not None and value < minimum:
-            self.fail_json(msg='%s must be %s or more, got %s' % (name, minimum, value))
-        return value
+        return self.check(lambda params, _module: _checks.at_least(name, params.get(name), minimum))
 
     def check_wait_options(self):
         self.check_positive('wait_timeout', 0)
         self.check_positive('poll_interval', 1)
-
-    # -- the end of every restore --------------------------------------------------------------
-    def finish_job(self, result, job_id, reader, key='session', what='restore session'):
-        """Wait for a started job when `wait` is true, put it under result[key], fail when it failed.
-
-        A job this run started (`result['changed']`) is known to be running, so the wait takes its
-        first look one `poll_interval` later; a job found already running is read at once.
-
-        A failure carries the last lines of the job's log; a timeout says the job still runs, with
-        the states seen so far. Either way the job id is in the result: nothing started goes unreported.
-        """
-        def poll():
-            raw = reader.get(job_id)
-            return reader.state(raw), raw
-
-        if self.params['wait']:
-            try:
-                waited = wait_for_job(poll, reader.states, timeout=self.params['wait_timeout'],
-                                      poll_interval=self.params['poll_interval'], progress=reader.progress,
-                                      report=progress_reporter(what, job_id),
-                                      first_poll_after=self.params['poll_interval'] if result.get('changed') else 0)
-            except WaitTimeout as exc:
-                result['wait'] = exc.result.as_dict()
-                raise OperationFailed('%s. The %s %s is still running.' % (exc.msg, what, job_id), **result) from None
-            result['wait'] = waited.as_dict()
-            raw = waited.job
-        else:
-            raw = reader.get(job_id)
-        state = reader.state(raw)
-        outcome = reader.states.outcome(state)
-        log = reader.log(job_id) if outcome in (FAILED, WARNING) else None
-        result[key] = reader.normalize(raw, log)
-        if outcome == FAILED and reader.failure:
-            raise OperationFailed(reader.failure(raw), **result)
-        if outcome == FAILED:
-            messages = '; '.join(entry.get('message', '') for entry in (log or [])[-3:] if entry.get('message'))
-            raise OperationFailed('%s %s ended %s: %s' % (what.capitalize(), job_id, state, messages or 'no log'), **result)
-        if outcome == WARNING:
-            self.warn('%s %s finished with warnings; see %s.log' % (what.capitalize(), job_id, key))
-        return result
 
     # -- running --------------------------------------------------------------------------------
     def run(self, work):
@@ -136,6 +90,9 @@ class RecoverOpsModule(AnsibleModule):
             if self.connection is not None:
                 client = self.connection.client()
             result = work(client) if self.connection is not None else work()
+        except OptionError as exc:
+            self._close(client)
+            self.fail_json(msg=self.redact(exc.msg))
         except OperationFailed as exc:
             self._close(client)
             self.fail_json(msg=self.redact(exc.msg), **exc.result)

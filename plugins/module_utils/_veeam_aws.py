@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 
 from ansible_collections.recoverops.restore.plugins.module_utils._auth import OAuth2PasswordAuth
+from ansible_collections.recoverops.restore.plugins.module_utils._checks import path_segment
 from ansible_collections.recoverops.restore.plugins.module_utils._connection import ApplianceConnection, appliance_argspec
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiClient, ApiError, default_error_parser
-from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._paging import iter_offset_limit
+from ansible_collections.recoverops.restore.plugins.module_utils._restore import Restore, since
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import (
     iso_z,
     parse_timestamp,
@@ -151,7 +153,7 @@ class VeeamAwsClient:
 
     def get_restore_point(self, point_id, missing_ok=False):
         try:
-            return self.api.request('GET', '%s/dynamoDb/restorePoints/%s' % (API, point_id))
+            return self.api.request('GET', '%s/dynamoDb/restorePoints/%s' % (API, path_segment(point_id)))
         except ApiError as exc:
             if exc.status != 404:
                 raise
@@ -161,11 +163,11 @@ class VeeamAwsClient:
                                   % point_id) from None
 
     def delete_restore_point(self, point_id):
-        return self.api.request('DELETE', '%s/dynamoDb/restorePoints/%s' % (API, point_id), expect=(200, 202, 204))
+        return self.api.request('DELETE', '%s/dynamoDb/restorePoints/%s' % (API, path_segment(point_id)), expect=(200, 202, 204))
 
     def start_restore(self, point_id, body):
         """POST the restore; the session id when the 202 names it, else None."""
-        answer = self.api.request('POST', '%s/dynamoDb/restorePoints/%s/restore' % (API, point_id), json=body,
+        answer = self.api.request('POST', '%s/dynamoDb/restorePoints/%s/restore' % (API, path_segment(point_id)), json=body,
                                   expect=(200, 201, 202))
         return _first(answer or {}, SESSION_ID_KEYS)
 
@@ -175,13 +177,13 @@ class VeeamAwsClient:
         return self._pages(API + '/sessions', dict(params, Sort='startTimeDesc'))
 
     def get_session(self, session_id):
-        return self.api.request('GET', '%s/sessions/%s' % (API, session_id))
+        return self.api.request('GET', '%s/sessions/%s' % (API, path_segment(session_id)))
 
     def get_session_log(self, session_id):
-        return (self.api.request('GET', '%s/sessions/%s/log' % (API, session_id)) or {}).get('log') or []
+        return (self.api.request('GET', '%s/sessions/%s/log' % (API, path_segment(session_id))) or {}).get('log') or []
 
     def get_restored_items(self, session_id):
-        return list(self._pages('%s/sessions/%s/restoredItems' % (API, session_id), {}))
+        return list(self._pages('%s/sessions/%s/restoredItems' % (API, path_segment(session_id)), {}))
 
     def find_restore_sessions(self, target, since, outcomes=('running', 'succeeded', 'warning', 'failed')):
         """Restore sessions started since `since` whose restored item is `target` (name, region)."""
@@ -230,6 +232,54 @@ def normalize_session(raw, log=None):
         'log': log if log is not None else [],
         'raw': raw,
     }
+
+
+# -- the restore flow (module_utils/_restore.py) -----------------------------------------------------
+class DynamoDbRestore(Restore):
+    """A DynamoDB table restore of Veeam Backup for AWS, as the shared restore flow drives it.
+
+    Veeam's table inventory lags the AWS account, so whether the target table exists comes from the
+    caller (the `target_exists` option, which the restore_latest role reads off DynamoDB).
+    """
+
+    product = 'veeam_aws'
+    key = 'session'
+    id_key = 'session_id'
+    what = 'restore session'
+    where = 'Sessions on the appliance'
+
+    def target_text(self):
+        return '%s in %s' % (self.table, self.region)
+
+    def prepare(self):
+        self.point = normalize_restore_point(self.client.get_restore_point(self.params['restore_point_id']))
+        self.table, self.region = restore_target(self.params, self.point)
+        self.request = build_restore_body(self.params)
+        return {'restore_point': self.point, 'target': {'table_name': self.table, 'region': self.region}}
+
+    def earlier(self):
+        return self.client.find_restore_sessions((self.table, self.region), since=since(self.point))
+
+    def target_exists(self, job):
+        return self.params.get('target_exists')
+
+    def conflict(self):
+        if self.params.get('target_exists') and not self.params['restore_to_original']:
+            return ('Table %s already exists in %s and no restore of this point made it: a restore to a new table never '
+                    'replaces one. Choose another target_table_name, or delete that table first.' % (self.table, self.region))
+        return None
+
+    def start(self):
+        return self.client.start_restore(self.point['id'], self.request)
+
+    def reader(self):
+        return session_reader(self.client)
+
+    def describe(self, raw):
+        return {'state': session_state(raw), 'started_at': raw.get('executionStartTime'),
+                'finished_at': raw.get('executionStopTime'),
+                'created_resource': {'type': 'dynamodb_table', 'name': self.table, 'region': self.region,
+                                     'account': self.point.get('account')}}
 
 
 # -- building the restore request ----------------------------------------------------------------

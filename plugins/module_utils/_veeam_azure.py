@@ -11,8 +11,8 @@ import time
 
 from ansible_collections.recoverops.restore.plugins.module_utils._auth import OAuth2PasswordAuth
 from ansible_collections.recoverops.restore.plugins.module_utils._connection import ApplianceConnection, appliance_argspec
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiClient, ApiError, default_error_parser
-from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._paging import iter_offset_limit
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import (
     iso_z,

@@ -12,6 +12,8 @@ import json
 import os
 import time
 
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import WaitTimeout
+
 RUNNING = 'running'
 SUCCEEDED = 'succeeded'
 WARNING = 'warning'
@@ -53,15 +55,6 @@ PROGRESS_FILE_ENV = 'RECOVEROPS_PROGRESS_FILE'
 PREDICTION_CAP = 4
 PREDICTION_SHARE = 0.75
 PREDICTION_MARGIN = 1.0
-
-
-class WaitTimeout(Exception):
-    """The job did not reach a terminal state within wait_timeout; the result so far is attached."""
-
-    def __init__(self, msg, result):
-        super().__init__(msg)
-        self.msg = msg
-        self.result = result
 
 
 class WaitResult:

@@ -13,11 +13,8 @@ description:
     (other name, region, table class, capacity, point-in-time recovery, deletion protection, KMS key),
     and waits for the restore session to finish.
   - Idempotent. When a restore session into the same target table and region is running, or succeeded after
-    the restore point was created, that session is returned instead of starting another (C(changed=false)).
-    O(force=true) starts a new one anyway.
-  - A restore whose answer is lost (the connection dropped, or a proxy answered 502/504) is looked up among
-    the appliance's sessions before anything else; the request is sent again, up to three times in all, only
-    when no session appeared. A restore is thus neither started twice nor left unreported.
+    the restore point was created into a table that still exists (see O(target_exists)), that session is returned
+    instead of starting another (C(changed=false)). O(force=true) starts a new one anyway.
   - The field names inside C(authenticationSpecification) and C(differentLocationSpecification) are not
     published by Veeam for DynamoDB. The module keeps them in one table in the collection's
     C(_veeam_aws) module_utils (see the collection's docs), so a correction is a one-line change.
@@ -27,6 +24,7 @@ extends_documentation_fragment:
   - recoverops.restore.veeam_aws
   - recoverops.restore.veeam_aws.actiongroup
   - recoverops.restore.wait
+  - recoverops.restore.restore_flow
   - recoverops.restore.attributes
 attributes:
   check_mode:
@@ -109,6 +107,17 @@ options:
         description:
           - Secret access key of O(authentication.access_key).
         type: str
+  target_exists:
+    description:
+      - Whether the table the restore writes to exists now, as the caller read it off DynamoDB (for example with
+        M(recoverops.restore.dynamodb_table_info); the M(recoverops.restore.restore_latest) role does). Veeam's table
+        inventory lags the AWS account, so the module cannot tell by itself.
+      - V(false) - an earlier restore into this target whose table has since been deleted is not reused: a new
+        restore starts.
+      - V(true) - an earlier restore of this point into the target is reused; with none, the restore to a new table
+        is refused before anything is sent, since the table there was not made by it.
+      - Unset - earlier restores into the target that succeeded are reused, and nothing is refused.
+    type: bool
   force:
     description:
       - Start a new restore even when a matching session is running or succeeded.
@@ -158,6 +167,52 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+job:
+  description:
+    - The restore job, normalized the same way by every restore module of the collection; roles read only this.
+    - In check mode RV(job.outcome) is V(not_started) and RV(job.request) is what would be sent.
+  returned: always, except when the module fails before it reads the restore point
+  type: dict
+  contains:
+    id:
+      description: The product's job id (null in check mode).
+      type: str
+    product:
+      description: V(veeam_aws), V(clumio), V(veeam_azure), V(aws_backup) or V(dynamodb).
+      type: str
+    restore_point:
+      description: The normalized restore point restored.
+      type: dict
+    reused:
+      description: True when the restore was found running or done and nothing was started.
+      type: bool
+    state:
+      description: The product's own state word.
+      type: str
+    outcome:
+      description: V(running), V(succeeded), V(warning), V(failed), or V(not_started) in check mode.
+      type: str
+    started_at:
+      description: When the product started the restore, ISO 8601 UTC, from the product's own clock.
+      type: str
+    finished_at:
+      description: When the product finished it (ISO 8601 UTC), null while it runs.
+      type: str
+    finished_at_observed:
+      description: True when the product records no end and RV(job.finished_at) is the poll that first saw it.
+      type: bool
+    duration_seconds:
+      description: RV(job.finished_at) minus RV(job.started_at).
+      type: float
+    created_resource:
+      description: What the restore creates, e.g. C({type: dynamodb_table, name, region, account}).
+      type: dict
+    request:
+      description: The request sent (or that check mode would send), secrets masked.
+      type: dict
+    raw:
+      description: The product's own job object, untouched.
+      type: dict
 session_id:
   description: Id of the restore session (started now, or the existing one when C(changed=false)).
   returned: when a session exists or was started
@@ -219,30 +274,11 @@ wait:
   type: dict
 '''
 
-import datetime
-import re
-
-from ansible_collections.recoverops.restore.plugins.module_utils._http import (
-    RETRY_IF_IDEMPOTENT,
-    ApiConnectionError,
-    ApiError,
-)
-from ansible_collections.recoverops.restore.plugins.module_utils._module import (
-    WAIT_ARGSPEC,
-    OperationFailed,
-    RecoverOpsModule,
-)
-from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_timestamp, utc_now
-from ansible_collections.recoverops.restore.plugins.module_utils._veeam_aws import (
-    SESSION_STATES,
-    VeeamAwsConnection,
-    build_restore_body,
-    normalize_restore_point,
-    restore_target,
-    session_reader,
-    session_state,
-)
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import StateMap, WaitTimeout, wait_for_job
+from ansible_collections.recoverops.restore.plugins.module_utils import _checks
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
+from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, RecoverOpsModule
+from ansible_collections.recoverops.restore.plugins.module_utils._restore import run_restore
+from ansible_collections.recoverops.restore.plugins.module_utils._veeam_aws import DynamoDbRestore, VeeamAwsConnection
 
 ARGUMENT_SPEC = dict(
     restore_point_id={'type': 'str', 'required': True},
@@ -268,114 +304,44 @@ ARGUMENT_SPEC = dict(
         'mutually_exclusive': [('iam_role_id', 'access_key')],
         'required_together': [('access_key', 'secret_key')],
     },
+    target_exists={'type': 'bool'},
     force={'type': 'bool', 'default': False},
     **WAIT_ARGSPEC,
 )
 NEW_TABLE_OPTIONS = ('target_table_name', 'target_region', 'table_class', 'capacity_mode', 'read_capacity_units',
                      'write_capacity_units', 'point_in_time_recovery', 'deletion_protection', 'kms_key')
-TABLE_NAME_RE = re.compile(r'^[a-zA-Z0-9_.-]{3,255}$')
-# How long a session may take to show up in /sessions after an empty 202, and the clock skew we allow.
-SESSION_APPEAR_TIMEOUT = 60
-# After a lost answer: how long to look for the session, and how often to send the POST in all.
-LOST_ANSWER_LOOKUP = 10
-POST_ATTEMPTS = 3
-CLOCK_SKEW = datetime.timedelta(minutes=2)
 
 
-def check_options(module):
+def check_options(params, module):
     """Every rule the API would enforce, checked before the first request."""
-    params = module.params
-    module.check_uuid('restore_point_id')
-    module.check_wait_options()
-    module.check_uuid('authentication.iam_role_id', params['authentication'].get('iam_role_id'))
+    _checks.uuid('restore_point_id', params['restore_point_id'])
+    _checks.uuid('authentication.iam_role_id', params['authentication'].get('iam_role_id'))
+    _checks.not_blank('authentication.access_key', params['authentication'].get('access_key'))
+    _checks.at_least('wait_timeout', params['wait_timeout'], 0)
+    _checks.at_least('poll_interval', params['poll_interval'], 1)
     if params['restore_to_original']:
         extra = [name for name in NEW_TABLE_OPTIONS if params[name] is not None]
         if extra:
-            module.fail_json(msg='%s only apply to a restore to a new table; remove them or set restore_to_original: false'
-                             % ', '.join(extra))
+            raise OptionError('%s only apply to a restore to a new table; remove them or set restore_to_original: false'
+                              % ', '.join(extra))
         return
-    name = params['target_table_name']
-    if not name:
-        module.fail_json(msg='target_table_name is required for a restore to a new table (restore_to_original: false)')
-    if not TABLE_NAME_RE.match(name):
-        module.fail_json(msg='target_table_name must be 3 to 255 characters of a-z, A-Z, 0-9, _, - and ., got %r' % name)
+    if not params['target_table_name']:
+        raise OptionError('target_table_name is required for a restore to a new table (restore_to_original: false)')
+    _checks.table_name('target_table_name', params['target_table_name'])
+    _checks.region('target_region', params['target_region'])
+    _checks.not_blank('kms_key', params['kms_key'])
     units = [unit for unit in ('read_capacity_units', 'write_capacity_units') if params[unit] is not None]
     for unit in units:
-        module.check_positive(unit, 1)
+        _checks.capacity(unit, params[unit], warn=module.warn)
     if params['capacity_mode'] == 'provisioned' and len(units) < 2:
-        module.fail_json(msg='capacity_mode: provisioned needs read_capacity_units and write_capacity_units')
+        raise OptionError('capacity_mode: provisioned needs read_capacity_units and write_capacity_units')
     if units and params['capacity_mode'] != 'provisioned':
-        module.fail_json(msg='%s need capacity_mode: provisioned (got capacity_mode: %s)' % (' and '.join(units), params['capacity_mode']))
-
-
-def restore(module, client):
-    params = module.params
-    point = normalize_restore_point(client.get_restore_point(params['restore_point_id']))
-    table, region = restore_target(params, point)
-    result = {'changed': False, 'existing': False, 'restore_point': point, 'request': build_restore_body(params),
-              'target': {'table_name': table, 'region': region}}
-    before = client.find_restore_sessions((table, region), since=parse_timestamp(point['created_at']))
-    reusable = [session for session in before if SESSION_STATES.outcome(session_state(session)) != 'failed']
-    if reusable and not params['force']:
-        result.update(existing=True, session_id=reusable[0]['id'])
-        return module.finish_job(result, result['session_id'], session_reader(client))
-    result['changed'] = True
-    if module.check_mode:
-        return result
-    result['session_id'] = start(client, point, result, known={session['id'] for session in before})
-    return module.finish_job(result, result['session_id'], session_reader(client))
-
-
-def start(client, point, result, known):
-    """POST the restore and return its session id, finding the session when the 202 does not name it.
-
-    An answer lost on the way (dropped connection, a proxy's 502/504) may hide a restore that did
-    start, so its session is looked for first; the request is sent again only when none appeared.
-    A restore is thus neither started twice nor left unreported.
-    """
-    target = result['target']
-    for attempt in range(1, POST_ATTEMPTS + 1):
-        posted_at = utc_now()
-        try:
-            session_id = client.start_restore(point['id'], result['request'])
-        except ApiError as exc:
-            if not isinstance(exc, ApiConnectionError) and exc.status not in RETRY_IF_IDEMPOTENT:
-                raise
-            session_id = find_new_session(client, target, posted_at, known, timeout=LOST_ANSWER_LOOKUP)
-            if session_id is not None:
-                return session_id
-            if attempt < POST_ATTEMPTS:
-                continue
-            raise OperationFailed('The restore request was sent %d times and each answer was lost (last: %s); no restore '
-                                  'session for %s in %s appeared. Check Sessions on the appliance before running again.'
-                                  % (POST_ATTEMPTS, exc.msg, target['table_name'], target['region']), **result) from None
-        if session_id is None:
-            session_id = find_new_session(client, target, posted_at, known, timeout=SESSION_APPEAR_TIMEOUT)
-        if session_id is None:
-            raise OperationFailed('Veeam accepted the restore but no restore session for %s in %s appeared within %ss; '
-                                  'check Sessions on the appliance.' % (target['table_name'], target['region'], SESSION_APPEAR_TIMEOUT),
-                                  **result)
-        return session_id
-    return None
-
-
-def find_new_session(client, target, posted_at, known, timeout):
-    def newest_unknown():
-        sessions = client.find_restore_sessions((target['table_name'], target['region']), since=posted_at - CLOCK_SKEW,
-                                                outcomes=('running', 'succeeded', 'warning', 'failed'))
-        fresh = [session for session in sessions if session['id'] not in known]
-        return ('found', fresh[0]) if fresh else ('missing', None)
-    try:
-        found = wait_for_job(newest_unknown, StateMap(succeeded=('found',)), timeout=timeout, poll_interval=1, max_interval=5)
-    except WaitTimeout:
-        return None
-    return found.job['id']
+        raise OptionError('%s need capacity_mode: provisioned (got capacity_mode: %s)' % (' and '.join(units), params['capacity_mode']))
 
 
 def main():
-    module = RecoverOpsModule(ARGUMENT_SPEC, connection=VeeamAwsConnection, supports_check_mode=True)
-    check_options(module)
-    module.run(lambda client: restore(module, client))
+    module = RecoverOpsModule(ARGUMENT_SPEC, connection=VeeamAwsConnection, checks=check_options, supports_check_mode=True)
+    module.run(lambda client: run_restore(module, DynamoDbRestore(module, client)))
 
 
 if __name__ == '__main__':

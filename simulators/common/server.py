@@ -303,7 +303,7 @@ class SimServer:
         route, allowed = self._match(request)
         if request.path.startswith(faults.CONTROL_PREFIX):
             return self._run(route, request, allowed)
-        kind = self.fault_injector.decide(request.path)
+        kind = self.fault_injector.decide(request.path, request.method)
         latency = self.config.get('latency_ms', 0)
         if latency:
             time.sleep(latency / 1000)
@@ -311,6 +311,9 @@ class SimServer:
             time.sleep(faults.SLOW_SECONDS)
         if kind in (None, 'slow'):
             response = self._run(route, request, allowed)
+        elif kind in faults.AFTER_KINDS:
+            # The product acts; only its answer is lost on the way back.
+            response = self._lose_answer(kind, self._run(route, request, allowed))
         else:
             with self.lock:
                 response = self._fault_response(kind)
@@ -343,11 +346,23 @@ class SimServer:
             finally:
                 self._save_if_dirty()
 
+    def _lose_answer(self, kind: str, response: Response) -> Response | None:
+        with self.lock:
+            self.count('faults')
+            self.count(f'faults_{kind}')
+        if kind == 'drop-after':
+            return None
+        return Response(response.status, response.body[:max(1, len(response.body) // 2)], response.content_type)
+
     def _fault_response(self, kind: str) -> Response | None:
         self.count('faults')
         self.count(f'faults_{kind}')
         if kind == 'drop':
             return None
+        if kind == '403':
+            return self.problem(403, 'Forbidden', 'The caller is not allowed to do this.', error_code='Forbidden')
+        if kind == '500':
+            return self.problem(500, 'Internal Server Error', 'An unexpected error occurred.', error_code='InternalError')
         if kind == 'malformed':
             return Response(200, b'{"results": [ <html>truncated', 'application/json; charset=utf-8')
         status = int(kind[:3])

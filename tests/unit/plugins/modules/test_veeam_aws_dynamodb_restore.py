@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiConnectionError, ApiError
-from ansible_collections.recoverops.restore.plugins.module_utils import _module, _waiting
+from ansible_collections.recoverops.restore.plugins.module_utils import _restore, _waiting
 from ansible_collections.recoverops.restore.plugins.module_utils._veeam_aws import SESSION_STATES
 from ansible_collections.recoverops.restore.plugins.modules import veeam_aws_dynamodb_restore as restore_module
 from ansible_collections.recoverops.restore.tests.unit.plugins.module_utils.fakes import FakeClock
@@ -52,9 +52,8 @@ def fake_time(mocker):
         kwargs.update(clock=clock, sleep=clock.sleep)
         return _waiting.wait_for_job(*call_args, **kwargs)
 
-    # The module waits in two places: for a session to appear (its own) and for the restore (the shared finish).
-    mocker.patch.object(restore_module, 'wait_for_job', side_effect=waiting)
-    mocker.patch.object(_module, 'wait_for_job', side_effect=waiting)
+    # The flow waits in two places: for a session to appear after a lost answer, and for the restore.
+    mocker.patch.object(_restore, 'wait_for_job', side_effect=waiting)
     return clock
 
 
@@ -189,7 +188,7 @@ def test_empty_202_without_a_session_fails_with_the_request(veeam, run_module):
     code, result = run_module(restore_module, args())
     assert code == 1
     assert result['failed'] is True
-    assert 'no restore session for orders-drill in us-east-1 appeared' in result['msg']
+    assert 'none for orders-drill in us-east-1 appeared' in result['msg']
     assert result['request'] == EXPECTED_BODY
     veeam.close.assert_called_once()
 
