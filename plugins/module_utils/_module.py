@@ -59,6 +59,9 @@ class RecoverOpsModule(AnsibleModule):
             named = next((_NOT_A_DICT.search(error) for error in errors if _NOT_A_DICT.search(error)), None)
             if named:
                 msg = '%s must be a dictionary of its suboptions, got a %s' % named.groups()
+            # ansible-core stops collecting no_log values at the first malformed dict option, so a
+            # password given beside it would be printed in `invocation`: collect them here.
+            self.no_log_values.update(_secrets(self.argument_spec, self.params))
         super().fail_json(msg=msg, **kwargs)
 
     def check(self, checks):
@@ -117,3 +120,19 @@ class RecoverOpsModule(AnsibleModule):
                 client.close()
             except ApiError:
                 pass
+
+
+def _secrets(spec, params):
+    """The values of every no_log option (and suboption) in `params`, under its name or an alias."""
+    found = set()
+    if not isinstance(params, dict):
+        return found
+    for name, option in spec.items():
+        for key in [name] + list(option.get('aliases') or []):
+            value = params.get(key)
+            if option.get('no_log') and value not in (None, ''):
+                found.add(str(value))
+            if option.get('options'):
+                for item in value if isinstance(value, list) else [value]:
+                    found |= _secrets(option['options'], item)
+    return found

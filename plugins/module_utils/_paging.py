@@ -9,11 +9,13 @@ from __future__ import annotations
 
 
 def iter_offset_limit(fetch_page, page_size=100, max_items=None):
-    """Offset/Limit paging over a `totalCount` (Veeam).
+    """Offset/Limit paging (Veeam), over `totalCount` when the server gives it.
 
     `fetch_page(offset, limit)` returns the decoded page `{"totalCount": n, "results": [...]}`.
-    Stops at totalCount, at an empty page (a server that miscounts must not loop forever) or
-    after `max_items`.
+    `totalCount` is nullable and no maximum page size is documented, so a page shorter than
+    `limit` says nothing: a server may cap its pages below `limit`. Paging stops at totalCount
+    when it is given, at an empty page (the end when totalCount is null, and a guard against a
+    server that miscounts), or after `max_items`.
     """
     offset = 0
     yielded = 0
@@ -30,10 +32,7 @@ def iter_offset_limit(fetch_page, page_size=100, max_items=None):
         yielded += len(results)
         offset += len(results)
         total = page.get('totalCount')
-        if not results or yielded == max_items:
-            return
-        # A server may cap the page below `limit`; only totalCount says whether more remain.
-        if (offset >= total) if total is not None else len(results) < limit:
+        if not results or yielded == max_items or (total is not None and offset >= total):
             return
 
 

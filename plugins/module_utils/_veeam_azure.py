@@ -7,19 +7,29 @@ options, client, VM restore building blocks, the JobStatus map."""
 
 from __future__ import annotations
 
+import re
 import time
 
+from ansible_collections.recoverops.restore.plugins.module_utils import _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._auth import OAuth2PasswordAuth
+from ansible_collections.recoverops.restore.plugins.module_utils._checks import path_segment
 from ansible_collections.recoverops.restore.plugins.module_utils._connection import ApplianceConnection, appliance_argspec
-from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed
-from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiClient, ApiError, default_error_parser
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import ApiError, OperationFailed, OptionError
+from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiClient, default_error_parser
 from ansible_collections.recoverops.restore.plugins.module_utils._paging import iter_offset_limit
+from ansible_collections.recoverops.restore.plugins.module_utils._restore import Restore, since
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import (
     iso_z,
     parse_timestamp,
     restore_point,
 )
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import JobReader, StateMap, WaitTimeout, wait_for_job
+from ansible_collections.recoverops.restore.plugins.module_utils._waiting import (
+    FAILED,
+    JobReader,
+    StateMap,
+    WaitTimeout,
+    wait_for_job,
+)
 
 DEFAULT_API_VERSION = 'v8.1'
 API_VERSIONS = ('v8.1', 'v8', 'v7', 'v6', 'v1')
@@ -27,7 +37,9 @@ ARCHIVED_VERSION = 'v1'
 TOKEN_PATH = '/api/oauth2/token'   # unversioned; DELETE on it logs out (spec, ../shared/api/veeam.md §2.2)
 PASSWORD_GRANT = 'Password'        # LoginFromClient.grant_type enum spelling
 REFRESH_GRANT = 'Refresh_token'
-# The docs say Limit defaults to 100; the client always sends it and pages over totalCount.
+# The docs say Limit defaults to 100 and document no maximum; totalCount is nullable. The client
+# always sends Limit and pages on to totalCount, or to an empty page when totalCount is null
+# (_paging.iter_offset_limit), so an appliance that caps its pages below Limit truncates nothing.
 PAGE_SIZE = 100
 ASYNC_TIMEOUT = 300
 
@@ -41,9 +53,6 @@ UNCONFIRMED = {
     'v1_offset': 'offset',
     'v1_limit': 'limit',
     'v1_only_latest': 'onlyLatest',
-    # The spec says PointInTime "returns only restore points created on the specified date and time";
-    # the client sends it and also selects the newest point at or before it from the answer.
-    'point_in_time': 'PointInTime',
     # VirtualMachineRestorePoint carries no VM id; the VM is identified by its name and resourceHashId.
     'point_vm_name': 'vmName',
     'point_vm_key': 'resourceHashId',
@@ -51,10 +60,17 @@ UNCONFIRMED = {
     'to_alternative': 'toAlternative',
     # restoredItems of a RestoreVms session name the restored VM (JobSessionRestoredItem.name).
     'restored_item_name': 'name',
+    # GET /virtualMachines?ExistsState=OnlyExists lists the VMs that exist in Azure (the spec's enum;
+    # its description says "backup state"). Whether a VM a restore just created is listed before the
+    # appliance's next infrastructure rescan is not documented.
+    'exists_state': ('ExistsState', 'OnlyExists'),
 }
+# PointInTime is documented as "restore points created on the specified date and time": an exact
+# match. The client never sends it; point_in_time is selected at or before from the whole listing.
 ARCHIVE_TIER = 'Archive'
 RETRIEVED = 'Retrieved'
 RESTORE_SESSION_TYPE = 'RestoreVms'
+SERVICE_ACCOUNTS_PATH = '/accounts/azure/service?Purpose=VirtualMachineRestore'
 # module option (to_alternative suboption) -> VirtualMachineToAlternativeRestoreOptions
 DISK_TYPES = {'managed': 'Managed', 'unmanaged': 'Unmanaged'}
 RETRIEVAL_PRIORITIES = {'normal': 'Normal', 'high': 'High'}
@@ -66,6 +82,38 @@ JOB_STATES = StateMap(
     warning=('Warning',),
     failed=('Error', 'Canceled'),
 )
+
+# -- input rules (whole-string, before any request) ------------------------------------------------
+# Azure VM names: 1 to 64 letters, digits, _ . -; not starting with . or -, not ending in . or -.
+VM_NAME = re.compile(r'[A-Za-z0-9_]([A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?')
+VM_SIZE = re.compile(r'(Standard|Basic)_[A-Za-z0-9_-]+')
+SUBNET = re.compile(r'[A-Za-z0-9]([A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?')
+ZONE = re.compile(r'[1-9][0-9]?')
+# Ids that only go into the request body (Veeam system ids, Azure resource ids with their slashes).
+BODY_ID = re.compile(r'[^\s\x00-\x1f\x7f]+')
+SESSION_ID_EXAMPLE = '38 or 1b2c3d4e-5f60-4718-89ab-cdef01234567'
+ID_EXAMPLE = '5c1f0b6e-3a2d-4e7f-9a8b-1c2d3e4f5a6b'
+REASON_MAX = 512
+BODY_IDS = ('resource_group_id', 'region_id', 'virtual_network_id', 'network_security_group_id', 'availability_set_id')
+
+
+def check_reason(reason):
+    if not reason.strip():
+        raise OptionError('reason must not be empty; it is saved with the restore session')
+    if len(reason) > REASON_MAX:
+        raise OptionError('reason must be at most %d characters, got %d' % (REASON_MAX, len(reason)))
+
+
+def check_alternative(alt):
+    """The to_alternative suboptions, each whole-string."""
+    _checks.whole('to_alternative.name', alt['name'], VM_NAME,
+                  '1 to 64 letters, digits, -, _ and ., not starting with - or . and not ending in - or .')
+    _checks.uuid('to_alternative.subscription_id', alt.get('subscription_id'))
+    _checks.whole('to_alternative.vm_size', alt.get('vm_size'), VM_SIZE, 'an Azure VM size such as Standard_B2s')
+    _checks.whole('to_alternative.subnet', alt.get('subnet'), SUBNET, 'an Azure subnet name such as default')
+    _checks.whole('to_alternative.availability_zone', alt.get('availability_zone'), ZONE, 'an availability zone number such as 1')
+    for name in BODY_IDS:
+        _checks.whole('to_alternative.%s' % name, alt.get(name), BODY_ID, 'a non-empty id without spaces or newlines')
 
 
 class VeeamAzureConnection(ApplianceConnection):
@@ -102,7 +150,10 @@ def parse_error(body):
 
 
 class VeeamAzureClient:
-    """Typed calls over one authenticated ApiClient; `version` is the path segment (v8.1...)."""
+    """Typed calls over one authenticated ApiClient; `version` is the path segment (v8.1...).
+
+    Every id put into a URL path is quoted as one path segment (_checks.path_segment).
+    """
 
     def __init__(self, api, version=DEFAULT_API_VERSION, sleep=time.sleep, clock=time.monotonic):
         self.api = api
@@ -128,7 +179,7 @@ class VeeamAzureClient:
         operation_id = operation['id']
 
         def poll():
-            current = self.api.request('GET', '%s/operations/%s' % (self.base, operation_id))
+            current = self.api.request('GET', '%s/operations/%s' % (self.base, path_segment(operation_id)))
             return current.get('status'), current
 
         if JOB_STATES.outcome(operation.get('status')) in ('running',):
@@ -157,23 +208,36 @@ class VeeamAzureClient:
             vms = [vm for vm in self._pages(path, {'SearchPattern': name}) if vm.get('name') == name]
             if len(vms) > 1:
                 candidates = '; '.join('id %s (%s, %s)' % (vm.get('id'), vm.get('regionName') or _nested(vm, 'region', 'name'),
-                                                           _nested(vm, 'resourceGroup', 'name')) for vm in vms)
+                                                           vm.get('resourceGroupName') or _nested(vm, 'resourceGroup', 'name'))
+                                       for vm in vms)
                 raise OperationFailed('vm_name %r matches %d VMs: %s. Pass vm_id instead.' % (name, len(vms), candidates))
             if vms:
                 return vms[0]
         raise OperationFailed('No Azure VM named %r is known to Veeam Backup for Microsoft Azure '
                               '(searched the protected items and the VM inventory).' % name)
 
+    def vm_exists(self, name, resource_group=None):
+        """Whether the VM inventory lists a VM of this name (in this resource group, when known) that exists
+        in Azure: True or False, or None when the appliance does not let this user read its inventory."""
+        state_param, only_existing = UNCONFIRMED['exists_state']
+        try:
+            vms = list(self._pages('/virtualMachines', {'SearchPattern': name, state_param: only_existing}))
+        except ApiError as exc:
+            if exc.status in (400, 403, 404):
+                return None
+            raise
+        return any(_same(vm.get('name'), name) and not vm.get('isDeleted')
+                   and (resource_group is None or vm.get('resourceGroupName') is None
+                        or _same(vm.get('resourceGroupName'), resource_group)) for vm in vms)
+
     # -- restore points ------------------------------------------------------------------------------
-    def list_restore_points(self, vm_id=None, latest=False, point_in_time=None):
+    def list_restore_points(self, vm_id=None, latest=False):
         """Raw restore points of a VM (every page); v1 reads the archived appliance-wide listing."""
         if self.version == ARCHIVED_VERSION:
             return self._list_archived(latest)
         params = {'VirtualMachineId': vm_id}
         if latest:
             params['OnlyLatest'] = 'true'
-        if point_in_time is not None:
-            params[UNCONFIRMED['point_in_time']] = iso_z(point_in_time)
         return list(self._pages('/restorePoints/virtualMachines', params))
 
     def _list_archived(self, latest):
@@ -186,7 +250,7 @@ class VeeamAzureClient:
 
     def get_restore_point(self, point_id):
         try:
-            return self.get('/restorePoints/virtualMachines/%s' % point_id)
+            return self.get('/restorePoints/virtualMachines/%s' % path_segment(point_id))
         except ApiError as exc:
             if exc.status != 404:
                 raise
@@ -194,23 +258,24 @@ class VeeamAzureClient:
                                   % point_id) from None
 
     def retrieve_data(self, point_id, body):
-        return self.api.request('POST', '%s/restorePoints/virtualMachines/%s/retrieveData' % (self.base, point_id), json=body,
-                                expect=(200, 202))
+        return self.api.request('POST', '%s/restorePoints/virtualMachines/%s/retrieveData' % (self.base, path_segment(point_id)),
+                                json=body, expect=(200, 202))
 
     def start_restore(self, point_id, body):
-        """POST the VM restore; Veeam answers 202 with the JobSession to poll."""
-        return self.api.request('POST', '%s/restorePoints/virtualMachines/%s/restoreVirtualMachine' % (self.base, point_id),
-                                json=body, expect=(200, 201, 202))
+        """POST the VM restore; Veeam answers 202 with the JobSession to poll. Its id, or None."""
+        answer = self.api.request('POST', '%s/restorePoints/virtualMachines/%s/restoreVirtualMachine'
+                                  % (self.base, path_segment(point_id)), json=body, expect=(200, 201, 202))
+        return (answer or {}).get('id') if isinstance(answer, dict) else None
 
     # -- job sessions --------------------------------------------------------------------------------
     def get_session(self, session_id):
-        return self.get('/jobSessions/%s' % session_id)
+        return self.get('/jobSessions/%s' % path_segment(session_id))
 
     def get_session_log(self, session_id):
-        return (self.get('/jobSessions/%s/log' % session_id) or {}).get('log') or []
+        return (self.get('/jobSessions/%s/log' % path_segment(session_id)) or {}).get('log') or []
 
     def get_restored_items(self, session_id):
-        return list(self._pages('/jobSessions/%s/restoredItems' % session_id, {}))
+        return list(self._pages('/jobSessions/%s/restoredItems' % path_segment(session_id), {}))
 
     def list_restore_sessions(self, since=None):
         params = {'Types': RESTORE_SESSION_TYPE}
@@ -219,15 +284,17 @@ class VeeamAzureClient:
         return list(self._pages('/jobSessions', params))
 
     def find_restore_sessions(self, reason, target_name, since):
-        """Restore sessions since `since` with this reason whose restored VM is `target_name`, newest first."""
+        """(session, restored item) of the restore sessions since `since` with this reason whose restored VM
+        is `target_name`, newest first."""
         found = []
         for session in self.list_restore_sessions(since):
             if (session.get('restoreJobInfo') or {}).get('reason') != reason:
                 continue
-            names = [item.get(UNCONFIRMED['restored_item_name']) for item in self.get_restored_items(session['id'])]
-            if target_name in names:
-                found.append(session)
-        return sorted(found, key=lambda s: s.get('executionStartTime') or '', reverse=True)
+            item = next((item for item in self.get_restored_items(session['id'])
+                         if _same(item.get(UNCONFIRMED['restored_item_name']), target_name)), None)
+            if item is not None:
+                found.append((session, item))
+        return sorted(found, key=lambda pair: pair[0].get('executionStartTime') or '', reverse=True)
 
 
 def _is_async_operation(answer):
@@ -239,6 +306,11 @@ def _nested(mapping, *keys):
     for key in keys:
         mapping = mapping.get(key) if isinstance(mapping, dict) else None
     return mapping
+
+
+def _same(name, other):
+    """Azure resource names compare without regard to case."""
+    return isinstance(name, str) and isinstance(other, str) and name.casefold() == other.casefold()
 
 
 # -- normalizing ---------------------------------------------------------------------------------
@@ -256,7 +328,7 @@ def normalize_restore_point(raw, vm=None):
         resource_name=raw.get(UNCONFIRMED['point_vm_name']) or vm.get('name'),
         created_at=raw.get('pointInTime'), size_bytes=size, kind=raw.get('backupDestination'),
         region=raw.get('regionName') or vm.get('regionName'),
-        account=_nested(vm, 'subscription', 'id') if isinstance(vm.get('subscription'), dict) else None,
+        account=_nested(vm, 'subscription', 'id') if isinstance(vm.get('subscription'), dict) else vm.get('subscriptionId'),
         raw=raw)
 
 
@@ -269,7 +341,7 @@ def session_state(session):
 
 
 def session_reader(client):
-    """How the shared finish (RecoverOpsModule.finish_job) reads this product's job sessions."""
+    """How the restore flow (_restore.py) and veeam_azure_job_session_info read this product's job sessions."""
     return JobReader(get=client.get_session, state=session_state, log=client.get_session_log,
                      normalize=normalize_session, states=JOB_STATES)
 
@@ -291,6 +363,129 @@ def normalize_session(raw, log=None):
         'log': log if log is not None else [],
         'raw': raw,
     }
+
+
+# -- the restore flow (module_utils/_restore.py) -----------------------------------------------------
+class VmRestore(Restore):
+    """An Azure VM restore, as the shared restore flow drives it.
+
+    Earlier restores are the RestoreVms sessions since the point was created with the same reason whose
+    restored item is the target VM. A succeeded one is reused while the VM inventory lists that VM
+    (GET /virtualMachines); an archive-tier point is retrieved first, once, as part of the start.
+    """
+
+    product = 'veeam_azure'
+    key = 'session'
+    id_key = 'session_id'
+    what = 'restore session'
+    where = 'the RestoreVms job sessions on the appliance'
+
+    def prepare(self):
+        self.raw_point = self.client.get_restore_point(self.params['restore_point_id'])
+        self.point = normalize_restore_point(self.raw_point)
+        self.alternative = self.params.get('to_alternative') or None
+        self.target_name = self.alternative['name'] if self.alternative else self.point['resource_name']
+        self.request = build_restore_body(self.params)
+        self.items, self.retrieval = {}, None
+        self.reported = {'restore_point': self.point, 'target': {'vm_name': self.target_name, 'original_place': not self.alternative}}
+        if is_archived(self.raw_point) and self.params['retrieve_archived']:
+            self.retrieval = self.reported['retrieval'] = {'request': build_retrieval_body(self.params)}
+        return self.reported
+
+    def target_text(self):
+        return 'VM %s' % self.target_name
+
+    def earlier(self):
+        found = self.client.find_restore_sessions(self.params['reason'], self.target_name, since(self.point))
+        self.items.update((session.get('id'), item) for session, item in found)
+        return [session for session, _item in found]
+
+    def target_exists(self, job):
+        return self.client.vm_exists(self.target_name, (self.items.get(job.get('id')) or {}).get('resourceGroupName'))
+
+    def conflict(self):
+        original = self.point['resource_name']
+        if self.alternative and original:
+            replaces = _same(self.target_name, original)
+            if replaces and not self.params['allow_overwrite']:
+                return ('to_alternative.name %s is the name of the VM restore point %s backs up: the restore would replace that '
+                        'VM. Set allow_overwrite: true to confirm, or choose another to_alternative.name.'
+                        % (self.target_name, self.point['id']))
+            if not replaces and self.params['allow_overwrite']:
+                return ('allow_overwrite only applies to a restore that replaces the VM (to the original place, or with '
+                        'to_alternative.name %s); to_alternative.name %s replaces nothing: remove allow_overwrite.'
+                        % (original, self.target_name))
+        if is_archived(self.raw_point) and not self.params['retrieve_archived']:
+            return ('Restore point %s is in the archive tier (data retrieval status %s). Set retrieve_archived: true to '
+                    'retrieve it first; retrieval can take hours.' % (self.point['id'], self.raw_point.get('dataRetrievalStatus') or 'None'))
+        return None
+
+    def start(self):
+        if self.retrieval is not None and 'wait' not in self.retrieval:
+            self.retrieve()
+        try:
+            return self.client.start_restore(self.point['id'], self.request)
+        except ApiError as exc:
+            if exc.status == 400 and not self.params.get('service_account_id') and 'serviceaccount' in (exc.msg or '').lower():
+                raise OperationFailed(
+                    'The appliance refused the restore without a service account (%s). Set service_account_id to the id '
+                    '(accountId) of a service account allowed to restore VMs; GET /api/%s%s lists them.'
+                    % (exc.msg, self.client.version, SERVICE_ACCOUNTS_PATH), changed=self.retrieval is not None,
+                    request=self.request, **self.reported) from None
+            raise
+
+    def retrieve(self):
+        """Retrieve the archive-tier point (or wait for a retrieval under way) before the restore is sent."""
+        point_id = self.point['id']
+        if self.client.get_restore_point(point_id).get('dataRetrievalStatus') != 'Retrieving':
+            self.retrieval['session_id'] = (self.client.retrieve_data(point_id, self.retrieval['request']) or {}).get('id')
+        try:
+            waited = wait_for_job(lambda: _retrieval_state(self.client, point_id), JOB_STATES,
+                                  timeout=self.params['wait_timeout'], poll_interval=self.params['poll_interval'])
+        except WaitTimeout as exc:
+            raise OperationFailed('%s. The retrieval of restore point %s is still running; the restore was not started.'
+                                  % (exc.msg, point_id), changed=True, request=self.request, **self.reported) from None
+        self.retrieval['wait'] = waited.as_dict()
+        if waited.outcome == FAILED:
+            raise OperationFailed('The retrieval of restore point %s from the archive tier failed; the restore was not started.'
+                                  % point_id, changed=True, request=self.request, **self.reported)
+
+    def reader(self):
+        return session_reader(self.client)
+
+    def describe(self, raw):
+        return {'state': session_state(raw), 'started_at': raw.get('executionStartTime'),
+                'finished_at': raw.get('executionStopTime'), 'created_resource': self.created_resource(raw.get('id'))}
+
+    def created_resource(self, session_id):
+        """{type: azure_vm, name, original_place, resource_group, region}; the last two when known."""
+        item, alt = self.items.get(session_id) or {}, self.alternative or {}
+        resource = {'type': 'azure_vm', 'name': item.get('name') or self.target_name, 'original_place': not self.alternative}
+        group = item.get('resourceGroupName') or alt.get('resource_group_id')
+        region = item.get('regionName') or alt.get('region_id') or (None if self.alternative else self.point.get('region'))
+        resource.update({key: value for key, value in (('resource_group', group), ('region', region)) if value})
+        return resource
+
+    def finished(self, result):
+        """The restored VM as the session names it (resource group, region)."""
+        session_id = result[self.id_key]
+        if session_id not in self.items:
+            try:
+                self.items[session_id] = next(item for item in self.client.get_restored_items(session_id)
+                                              if _same(item.get(UNCONFIRMED['restored_item_name']), self.target_name))
+            except (ApiError, OperationFailed, StopIteration):
+                return
+        result['job']['created_resource'] = self.created_resource(session_id)
+
+
+def _retrieval_state(client, point_id):
+    raw = client.get_restore_point(point_id)
+    status = raw.get('dataRetrievalStatus')
+    if status == RETRIEVED:
+        return 'Success', raw
+    if status in ('Retrieving', 'None', None):
+        return 'Running', raw
+    return 'Error', raw
 
 
 # -- building the restore request ----------------------------------------------------------------
@@ -330,8 +525,3 @@ def build_restore_body(params):
 def build_retrieval_body(params):
     return {'dataRetrievalPriority': RETRIEVAL_PRIORITIES[params['retrieval_priority']],
             'daysToKeep': params['retrieval_days_to_keep']}
-
-
-def restore_target_name(params, point):
-    alt = params.get('to_alternative')
-    return alt['name'] if alt else point['resource_name']

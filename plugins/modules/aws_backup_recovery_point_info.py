@@ -51,7 +51,7 @@ options:
     description: Vault form only. Only points created after this ISO 8601 time.
     type: str
   created_before:
-    description: Vault form only. Only points created before this ISO 8601 time.
+    description: Vault form only. Only points created before this ISO 8601 time (C(ByCreatedBefore), exclusive).
     type: str
   managed_by_aws_backup_only:
     description: Resource form only. Only points managed by AWS Backup (C(ManagedByAWSBackupOnly)).
@@ -68,7 +68,9 @@ options:
     type: bool
     default: false
   point_in_time:
-    description: The newest point created at or before this ISO 8601 time.
+    description:
+      - The newest point created at or before this ISO 8601 time, that second included (C(ByCreatedBefore) is
+        documented as "before", so the module asks for points before the next second and filters here).
     type: str
   max_points:
     description: Return at most this many points (the newest).
@@ -121,22 +123,9 @@ list_requests:
   type: int
 '''
 
-import datetime
-
-from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
-    ACCOUNT_RE,
-    ARN_RE,
-    RECOVERY_POINT_STATUSES,
-    VAULT_NAME_RE,
-    AwsBackupConnection,
-    call,
-    newest_by_creation,
-    normalize_recovery_point,
-    plain,
-    resource_type_of,
-)
+from ansible_collections.recoverops.restore.plugins.module_utils import _aws, _checks
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
-from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_timestamp, utc_now
 
 ARGUMENT_SPEC = {
     'backup_vault_name': {'type': 'str'},
@@ -149,155 +138,55 @@ ARGUMENT_SPEC = {
     'created_after': {'type': 'str'},
     'created_before': {'type': 'str'},
     'managed_by_aws_backup_only': {'type': 'bool', 'default': False},
-    'statuses': {'type': 'list', 'elements': 'str', 'choices': list(RECOVERY_POINT_STATUSES), 'default': ['COMPLETED', 'AVAILABLE']},
+    'statuses': {'type': 'list', 'elements': 'str', 'choices': list(_aws.RECOVERY_POINT_STATUSES), 'default': ['COMPLETED', 'AVAILABLE']},
     'latest': {'type': 'bool', 'default': False},
     'point_in_time': {'type': 'str'},
     'max_points': {'type': 'int'},
     'include_restore_metadata': {'type': 'bool', 'default': False},
 }
 VAULT_ONLY = ('resource_type', 'backup_plan_id', 'parent_recovery_point_arn', 'created_after', 'created_before')
-PAGE_SIZE = 1000
-FIRST_WINDOW = datetime.timedelta(days=1)
-WINDOW_GROWTH = 4
-# Past this the windows stop and one unbounded listing finishes the search.
-LAST_WINDOW = datetime.timedelta(days=3650)
 
 
-class PointLister:
-    """Reads recovery points page by page and counts the pages."""
-
-    def __init__(self, backup, params):
-        self.backup = backup
-        self.params = params
-        self.pages = 0
-
-    def vault(self, after=None, before=None):
-        params = self.params
-        query = {'BackupVaultName': params['backup_vault_name'], 'MaxResults': PAGE_SIZE}
-        for option, key in (('backup_vault_account_id', 'BackupVaultAccountId'), ('resource_arn', 'ByResourceArn'),
-                            ('resource_type', 'ByResourceType'), ('backup_plan_id', 'ByBackupPlanId'),
-                            ('parent_recovery_point_arn', 'ByParentRecoveryPointArn')):
-            if params[option]:
-                query[key] = params[option]
-        if after:
-            query['ByCreatedAfter'] = after
-        if before:
-            query['ByCreatedBefore'] = before
-        return self._pages('list_recovery_points_by_backup_vault', query)
-
-    def resource(self):
-        query = {'ResourceArn': self.params['resource_arn'], 'MaxResults': PAGE_SIZE}
-        if self.params['managed_by_aws_backup_only']:
-            query['ManagedByAWSBackupOnly'] = True
-        return self._pages('list_recovery_points_by_resource', query)
-
-    def _pages(self, operation, query):
-        points = []
-        while True:
-            page = call(self.backup, operation, **query)
-            self.pages += 1
-            points.extend(page.get('RecoveryPoints', []))
-            if not page.get('NextToken'):
-                return points
-            query['NextToken'] = page['NextToken']
-
-
-def keep(points, statuses, before=None):
-    wanted = set(statuses)
-    return [point for point in points if point.get('Status') in wanted
-            and (before is None or parse_timestamp(point['CreationDate']) <= before)]
-
-
-def newest_in_windows(lister, statuses, before, after):
-    """The newest matching point, looking back from `before` (or now) in growing windows."""
-    end = before or utc_now()
-    window = FIRST_WINDOW
-    while True:
-        start = end - window
-        if after and start <= after:
-            return keep(lister.vault(after=after, before=before), statuses, before)
-        if window > LAST_WINDOW:
-            return keep(lister.vault(before=before), statuses, before)
-        found = keep(lister.vault(after=start, before=before), statuses, before)
-        if found:
-            return found
-        window *= WINDOW_GROWTH
-
-
-def list_points(module, backup, after, before, point_in_time):
-    params = module.params
-    lister = PointLister(backup, params)
-    limit = min(filter(None, (before, point_in_time))) if (before or point_in_time) else None
-    if params['recovery_point_arn']:
-        raw = call(backup, 'describe_recovery_point', **vault_args(params, params['recovery_point_arn']))
-        points = [raw]
-    elif params['backup_vault_name'] and (params['latest'] or point_in_time):
-        points = newest_in_windows(lister, params['statuses'], limit, after)
-    elif params['backup_vault_name']:
-        points = keep(lister.vault(after=after, before=before), params['statuses'], point_in_time)
-    else:
-        # ListRecoveryPointsByResource does not repeat the resource in each point.
-        points = [dict(point, ResourceArn=params['resource_arn'], ResourceType=resource_type_of(params['resource_arn']))
-                  for point in keep(lister.resource(), params['statuses'], point_in_time)]
-    points = newest_by_creation(points)
-    count = 1 if params['latest'] or point_in_time else params['max_points']
-    if count:
-        points = points[:count]
-    result = {'changed': False, 'recovery_points': plain(points), 'list_requests': lister.pages,
-              'restore_points': [normalize_recovery_point(point) for point in points]}
-    if params['include_restore_metadata']:
-        result['restore_metadata'] = {point['RecoveryPointArn']: restore_metadata(module, backup, point) for point in points}
+def list_points(module, backup, times):
+    search = _aws.RecoveryPointSearch(backup, module.params, *times)
+    points = search.run()
+    result = {'changed': False, 'recovery_points': _aws.plain(points), 'list_requests': search.pages,
+              'restore_points': [_aws.normalize_recovery_point(point) for point in points]}
+    if module.params['include_restore_metadata']:
+        result['restore_metadata'] = {point['RecoveryPointArn']: search.restore_metadata(point) for point in points}
     return result
 
 
-def vault_args(params, recovery_point_arn, vault=None):
-    args = {'BackupVaultName': vault or params['backup_vault_name'], 'RecoveryPointArn': recovery_point_arn}
-    if params['backup_vault_account_id']:
-        args['BackupVaultAccountId'] = params['backup_vault_account_id']
-    return args
-
-
-def restore_metadata(module, backup, point):
-    vault = module.params['backup_vault_name'] or point.get('BackupVaultName')
-    if not vault:
-        module.fail_json(msg='include_restore_metadata needs backup_vault_name: the points of %s do not name their vault'
-                         % module.params['resource_arn'])
-    answer = call(backup, 'get_recovery_point_restore_metadata', **vault_args(module.params, point['RecoveryPointArn'], vault))
-    return answer.get('RestoreMetadata', {})
-
-
-def check_input(module):
-    params = module.params
-    if params['backup_vault_name'] and not VAULT_NAME_RE.match(params['backup_vault_name']):
-        module.fail_json(msg='backup_vault_name must be 2 to 50 letters, digits, - or _, got %r' % params['backup_vault_name'])
-    if params['backup_vault_account_id'] and not ACCOUNT_RE.match(params['backup_vault_account_id']):
-        module.fail_json(msg='backup_vault_account_id must be a 12-digit AWS account id, got %r' % params['backup_vault_account_id'])
+def check_options(params, module):
+    """Whole-string rules before any call; (created_after, created_before, point_in_time) as datetimes."""
+    _aws.vault_name('backup_vault_name', params['backup_vault_name'])
+    _checks.account('backup_vault_account_id', params['backup_vault_account_id'])
     for option in ('resource_arn', 'recovery_point_arn', 'parent_recovery_point_arn'):
-        if params[option] and not ARN_RE.match(params[option]):
-            module.fail_json(msg='%s must be an ARN such as arn:aws:dynamodb:us-east-1:123456789012:table/orders, got %r'
-                             % (option, params[option]))
+        _aws.resource_arn(option, params[option])
+    _checks.not_blank('resource_type', params['resource_type'])
+    _checks.not_blank('backup_plan_id', params['backup_plan_id'])
     if not params['backup_vault_name']:
         used = [option for option in VAULT_ONLY if params[option]]
         if used:
-            module.fail_json(msg='%s filter(s) a backup vault: set backup_vault_name too' % ', '.join(used))
+            raise OptionError('%s filter(s) a backup vault: set backup_vault_name too' % ', '.join(used))
     elif params['managed_by_aws_backup_only']:
-        module.fail_json(msg='managed_by_aws_backup_only applies to the resource form: drop backup_vault_name or the option')
+        raise OptionError('managed_by_aws_backup_only applies to the resource form: drop backup_vault_name or the option')
     if not params['statuses']:
-        module.fail_json(msg='statuses must name at least one of %s' % ', '.join(RECOVERY_POINT_STATUSES))
-    module.check_positive('max_points')
-    return (module.check_timestamp('created_after', allow_future=True), module.check_timestamp('created_before', allow_future=True),
-            module.check_timestamp('point_in_time'))
+        raise OptionError('statuses must name at least one of %s' % ', '.join(_aws.RECOVERY_POINT_STATUSES))
+    _checks.at_least('max_points', params['max_points'], 1)
+    return (_checks.timestamp('created_after', params['created_after'], allow_future=True),
+            _checks.timestamp('created_before', params['created_before'], allow_future=True),
+            _checks.timestamp('point_in_time', params['point_in_time']))
 
 
 def main():
     module = RecoverOpsModule(
-        ARGUMENT_SPEC, connection=AwsBackupConnection, requires_requests=False, supports_check_mode=True,
+        ARGUMENT_SPEC, connection=_aws.AwsBackupConnection, requires_requests=False, checks=check_options, supports_check_mode=True,
         required_one_of=[('backup_vault_name', 'resource_arn')],
         mutually_exclusive=[('latest', 'point_in_time'), ('recovery_point_arn', 'latest'), ('recovery_point_arn', 'point_in_time')],
         required_by={'recovery_point_arn': 'backup_vault_name'},
     )
-    after, before, point_in_time = check_input(module)
-    module.run(lambda clients: list_points(module, clients.backup, after, before, point_in_time))
+    module.run(lambda clients: list_points(module, clients.backup, module.checked))
 
 
 if __name__ == '__main__':

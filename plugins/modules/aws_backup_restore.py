@@ -13,20 +13,22 @@ description:
     EFS, RDS, Aurora, S3, FSx...). The restore metadata is the recovery point's own
     (C(GetRecoveryPointRestoreMetadata)) merged with O(metadata); for DynamoDB the helper options
     O(target_table_name), O(encryption_type) and O(kms_master_key_arn) fill the documented keys.
-  - Runs are idempotent. A restore job of the same recovery point with the same metadata that is still running, or
-    that completed and whose DynamoDB table still exists, is returned with C(changed=false) instead of starting a
-    second one; and every start carries an idempotency token derived from the recovery point and the metadata, so
-    a retried or repeated call never starts a second job.
-  - Waits on C(DescribeRestoreJob) (C(PENDING), C(RUNNING), C(COMPLETED), C(ABORTED), C(FAILED)) and returns the
-    created resource ARN, C(PercentDone) and C(StatusMessage).
+  - A restore job of the same recovery point with the same metadata counts as this restore. A completed one is
+    reused only while its DynamoDB table exists, so a drill that deleted the table restores again; a DynamoDB
+    table of the target name that no job of this point made is refused before anything is sent.
+  - Every start carries an idempotency token derived from the recovery point, the metadata and the number of
+    earlier jobs of them, so botocore's own resends of one start never start a second job.
+  - Waits on C(DescribeRestoreJob) (C(PENDING), C(RUNNING), C(COMPLETED), C(ABORTED), C(FAILED)).
   - A DynamoDB table it restores (with O(wait=true)) is tagged C(recoverops:restored-from=<recovery point ARN>) plus
-    O(tags), so that M(recoverops.restore.dynamodb_restored_table) may clean it up later.
+    O(tags), so that M(recoverops.restore.dynamodb_restored_table) may clean it up later. When tagging fails, the
+    failure names the job and the table, and a rerun finds the job and tags the table.
 author:
   - RecoverOps maintainers (@recoverops)
 extends_documentation_fragment:
   - recoverops.restore.aws
   - recoverops.restore.aws.actiongroup
   - recoverops.restore.wait
+  - recoverops.restore.restore_flow
   - recoverops.restore.attributes
 attributes:
   check_mode:
@@ -52,7 +54,13 @@ options:
         a different value fails.
     type: str
   iam_role_arn:
-    description: Role AWS Backup assumes to create the restored resource.
+    description:
+      - Role AWS Backup assumes to create the restored resource, for example
+        V(arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole).
+      - When not set, no C(IamRoleArn) is sent and the module warns. AWS Backup then uses the account's default
+        service role C(AWSBackupDefaultServiceRole) for the resource types whose restore documents one (DynamoDB, EBS,
+        EFS, RDS, Aurora, FSx and most others); an EC2 restore needs a role the caller may pass (C(iam:PassRole)).
+        Without a usable role the job fails in AWS Backup. See the collection's docs/aws.md for what is confirmed.
     type: str
   metadata:
     description:
@@ -114,6 +122,52 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+job:
+  description:
+    - The restore job, normalized the same way by every restore module of the collection; roles read only this.
+    - In check mode RV(job.outcome) is V(not_started) and RV(job.request) is what would be sent.
+  returned: always, except when the module fails before it reads the restore point
+  type: dict
+  contains:
+    id:
+      description: The product's job id (null in check mode).
+      type: str
+    product:
+      description: V(veeam_aws), V(clumio), V(veeam_azure), V(aws_backup) or V(dynamodb).
+      type: str
+    restore_point:
+      description: The normalized restore point restored.
+      type: dict
+    reused:
+      description: True when the restore was found running or done and nothing was started.
+      type: bool
+    state:
+      description: The product's own state word.
+      type: str
+    outcome:
+      description: V(running), V(succeeded), V(warning), V(failed), or V(not_started) in check mode.
+      type: str
+    started_at:
+      description: When the product started the restore, ISO 8601 UTC, from the product's own clock.
+      type: str
+    finished_at:
+      description: When the product finished it (ISO 8601 UTC), null while it runs.
+      type: str
+    finished_at_observed:
+      description: True when the product records no end and RV(job.finished_at) is the poll that first saw it.
+      type: bool
+    duration_seconds:
+      description: RV(job.finished_at) minus RV(job.started_at).
+      type: float
+    created_resource:
+      description: What the restore creates, e.g. C({type: dynamodb_table, name, region, account}).
+      type: dict
+    request:
+      description: The request sent (or that check mode would send), secrets masked.
+      type: dict
+    raw:
+      description: The product's own job object, untouched.
+      type: dict
 restore_job:
   description:
     - The restore job (C(id), C(status), C(status_message), C(percent_done), C(created_resource_arn),
@@ -121,7 +175,7 @@ restore_job:
   returned: unless check mode starts nothing
   type: dict
 restore_job_id:
-  description: Id of the job started or found.
+  description: Id of the job started or found (also RV(job.id)).
   returned: unless check mode starts nothing
   type: str
 existing:
@@ -140,30 +194,18 @@ wait:
   description: What the wait observed (state, polls, elapsed seconds, timeline of states).
   returned: when O(wait=true)
   type: dict
+tags:
+  description: The tags put on the restored DynamoDB table.
+  returned: when a DynamoDB table was restored and waited for
+  type: dict
 '''
 
-import datetime
 import re
 
-from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
-    ACCOUNT_RE,
-    ARN_RE,
-    LIVE_RESTORE_JOB_STATUSES,
-    RESTORABLE_STATUSES,
-    RESTORED_TAG,
-    TABLE_NAME_RE,
-    VAULT_NAME_RE,
-    AwsBackupConnection,
-    build_restore_metadata,
-    call,
-    describe_table,
-    idempotency_token,
-    normalize_recovery_point,
-    paginate,
-    restore_job_reader,
-)
-from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, OperationFailed, RecoverOpsModule
-from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_timestamp
+from ansible_collections.recoverops.restore.plugins.module_utils import _aws, _checks
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
+from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, RecoverOpsModule
+from ansible_collections.recoverops.restore.plugins.module_utils._restore import run_restore
 
 ARGUMENT_SPEC = dict(WAIT_ARGSPEC, **{
     'recovery_point_arn': {'type': 'str', 'required': True},
@@ -181,135 +223,37 @@ ARGUMENT_SPEC = dict(WAIT_ARGSPEC, **{
     'idempotency_token': {'type': 'str', 'no_log': False},
     'force': {'type': 'bool', 'default': False},
 })
-DYNAMODB_ONLY = ('target_table_name', 'encryption_type', 'kms_master_key_arn', 'tags')
-SECOND = datetime.timedelta(seconds=1)
-SECRET_KEY_RE = re.compile(r'password|secret|token', re.IGNORECASE)
+# StartRestoreJob's ResourceType pattern (botocore model).
+RESOURCE_TYPE = re.compile(r'[a-zA-Z0-9_.-]{1,50}')
 
 
-def restore(module, clients):
-    params = module.params
-    backup = clients.backup
-    point = call(backup, 'describe_recovery_point', **vault_args(params))
-    resource_type = check_point(params, point)
-    base = call(backup, 'get_recovery_point_restore_metadata', **vault_args(params)).get('RestoreMetadata', {}) \
-        if params['use_restore_metadata'] else {}
-    metadata = build_restore_metadata(params, base, resource_type)
-    # Every earlier job of this restore, failed ones too, moves the token on: a rerun after a failure
-    # or with force must not be answered with the earlier job.
-    earlier = matching_jobs(backup, point, metadata)
-    live = [] if params['force'] else [job for job in earlier if job['Status'] in LIVE_RESTORE_JOB_STATUSES
-                                       and (job['Status'] != 'COMPLETED' or target_exists(clients, job, resource_type))]
-    request = start_request(params, point, resource_type, metadata, generation=len(earlier))
-    result = {'changed': False, 'existing': bool(live), 'recovery_point': normalize_recovery_point(point),
-              'request': dict(request, Metadata=masked(metadata))}
-    if live:
-        result['restore_job_id'] = live[0]['RestoreJobId']
-    elif module.check_mode:
-        result['changed'] = True
-        return result
-    else:
-        result['restore_job_id'] = call(backup, 'start_restore_job', **request)['RestoreJobId']
-        result['changed'] = True
-    module.finish_job(result, result['restore_job_id'], restore_job_reader(backup), key='restore_job', what='restore job')
-    if resource_type == 'DynamoDB' and result['restore_job']['status'] == 'COMPLETED' and not module.check_mode:
-        tag_restored_table(clients, result, params)
-    return result
-
-
-def vault_args(params):
-    args = {'BackupVaultName': params['backup_vault_name'], 'RecoveryPointArn': params['recovery_point_arn']}
-    if params['backup_vault_account_id']:
-        args['BackupVaultAccountId'] = params['backup_vault_account_id']
-    return args
-
-
-def check_point(params, point):
-    if point.get('Status') not in RESTORABLE_STATUSES:
-        raise OperationFailed('Recovery point %s is %s; only %s points can be restored'
-                              % (params['recovery_point_arn'], point.get('Status'), ' or '.join(RESTORABLE_STATUSES)))
-    resource_type = point.get('ResourceType') or params['resource_type']
-    if params['resource_type'] and resource_type != params['resource_type']:
-        raise OperationFailed('resource_type is %s but recovery point %s is of type %s'
-                              % (params['resource_type'], params['recovery_point_arn'], resource_type))
-    used = [option for option in DYNAMODB_ONLY if params[option] is not None]
-    if used and resource_type != 'DynamoDB':
-        raise OperationFailed('%s only apply to DynamoDB recovery points; %s is of type %s: use metadata instead'
-                              % (', '.join(used), params['recovery_point_arn'], resource_type))
-    return resource_type
-
-
-def matching_jobs(backup, point, metadata):
-    """Jobs that restored this recovery point with this metadata, whatever their state, newest first."""
-    # A second either side: whether the bounds are inclusive is not documented.
-    created = parse_timestamp(point['CreationDate'])
-    jobs = paginate(backup, 'list_restore_jobs_by_protected_resource', 'RestoreJobs', ResourceArn=point['ResourceArn'],
-                    ByRecoveryPointCreationDateAfter=created - SECOND, ByRecoveryPointCreationDateBefore=created + SECOND)
-    candidates = [job for job in jobs if job.get('RecoveryPointArn') == point['RecoveryPointArn']]
-    same = [job for job in candidates
-            if call(backup, 'get_restore_job_metadata', RestoreJobId=job['RestoreJobId']).get('Metadata') == metadata]
-    return sorted(same, key=lambda job: job['CreationDate'], reverse=True)
-
-
-def target_exists(clients, job, resource_type):
-    """A completed DynamoDB restore counts while its table exists; others count until forced."""
-    if resource_type != 'DynamoDB' or not job.get('CreatedResourceArn'):
-        return True
-    return describe_table(clients.dynamodb, job['CreatedResourceArn'].split('/', 1)[-1]) is not None
-
-
-def start_request(params, point, resource_type, metadata, generation):
-    request = {'RecoveryPointArn': point['RecoveryPointArn'], 'Metadata': metadata,
-               'IdempotencyToken': params['idempotency_token'] or idempotency_token(point['RecoveryPointArn'], [metadata, generation])}
-    if resource_type:
-        request['ResourceType'] = resource_type
-    if params['iam_role_arn']:
-        request['IamRoleArn'] = params['iam_role_arn']
-    if params['copy_source_tags']:
-        request['CopySourceTagsToRestoredResource'] = True
-    return request
-
-
-def masked(metadata):
-    return {key: '********' if SECRET_KEY_RE.search(key) else value for key, value in metadata.items()}
-
-
-def tag_restored_table(clients, result, params):
-    arn = result['restore_job']['created_resource_arn']
-    tags = dict(params['tags'] or {}, **{RESTORED_TAG: params['recovery_point_arn']})
-    call(clients.dynamodb, 'tag_resource', ResourceArn=arn, Tags=[{'Key': key, 'Value': str(value)} for key, value in tags.items()])
-    result['tags'] = tags
-
-
-def check_input(module):
-    params = module.params
-    if not ARN_RE.match(params['recovery_point_arn']):
-        module.fail_json(msg='recovery_point_arn must be an ARN such as arn:aws:backup:us-east-1:123456789012:recovery-point:'
-                         '1EB3B5E7-9EB0-435A-A80B-108B488B0D45, got %r' % params['recovery_point_arn'])
-    if not VAULT_NAME_RE.match(params['backup_vault_name']):
-        module.fail_json(msg='backup_vault_name must be 2 to 50 letters, digits, - or _, got %r' % params['backup_vault_name'])
-    if params['backup_vault_account_id'] and not ACCOUNT_RE.match(params['backup_vault_account_id']):
-        module.fail_json(msg='backup_vault_account_id must be a 12-digit AWS account id, got %r' % params['backup_vault_account_id'])
-    if params['iam_role_arn'] and not re.match(r'^arn:aws[a-zA-Z-]*:iam::\d{12}:role/.+$', params['iam_role_arn']):
-        module.fail_json(msg='iam_role_arn must be an IAM role ARN such as arn:aws:iam::123456789012:role/AWSBackupDefaultServiceRole, '
-                         'got %r' % params['iam_role_arn'])
-    if params['target_table_name'] is not None and not TABLE_NAME_RE.match(params['target_table_name']):
-        module.fail_json(msg='target_table_name must be 3 to 255 characters of a-z, A-Z, 0-9, _, - and ., got %r'
-                         % params['target_table_name'])
+def check_options(params, module):
+    """Every rule that can be checked here, whole-string, before the first request."""
+    _checks.arn('recovery_point_arn', params['recovery_point_arn'], _aws.RP_EXAMPLE)
+    _aws.vault_name('backup_vault_name', params['backup_vault_name'])
+    _checks.account('backup_vault_account_id', params['backup_vault_account_id'])
+    _checks.whole('resource_type', params['resource_type'], RESOURCE_TYPE, 'an AWS Backup resource type such as DynamoDB or EBS')
+    _aws.role_arn('iam_role_arn', params['iam_role_arn'])
+    _checks.table_name('target_table_name', params['target_table_name'])
+    _aws.kms_arn('kms_master_key_arn', params['kms_master_key_arn'])
+    _checks.not_blank('idempotency_token', params['idempotency_token'])
+    for key in params['metadata'] or {}:
+        _checks.not_blank('metadata key', key)
+    _aws.wait_options(params)
     if params['kms_master_key_arn'] and params['encryption_type'] != 'KMS':
-        module.fail_json(msg='kms_master_key_arn needs encryption_type: KMS (got encryption_type: %s)' % params['encryption_type'])
+        raise OptionError('kms_master_key_arn needs encryption_type: KMS (got encryption_type: %s)' % params['encryption_type'])
     if params['encryption_type'] == 'KMS' and not params['kms_master_key_arn']:
-        module.fail_json(msg='encryption_type: KMS needs kms_master_key_arn')
+        raise OptionError('encryption_type: KMS needs kms_master_key_arn')
     if params['tags'] and not params['wait']:
-        module.fail_json(msg='tags are put on the table once the restore completed, so they need wait: true')
+        raise OptionError('tags are put on the table once the restore completed, so they need wait: true')
     if not params['use_restore_metadata'] and not (params['metadata'] or params['target_table_name']):
-        module.fail_json(msg='use_restore_metadata: false needs the restore metadata in metadata (or target_table_name for DynamoDB)')
-    module.check_wait_options()
+        raise OptionError('use_restore_metadata: false needs the restore metadata in metadata (or target_table_name for DynamoDB)')
 
 
 def main():
-    module = RecoverOpsModule(ARGUMENT_SPEC, connection=AwsBackupConnection, requires_requests=False, supports_check_mode=True)
-    check_input(module)
-    module.run(lambda clients: restore(module, clients))
+    module = RecoverOpsModule(ARGUMENT_SPEC, connection=_aws.AwsBackupConnection, requires_requests=False, checks=check_options,
+                              supports_check_mode=True)
+    module.run(lambda clients: run_restore(module, _aws.BackupRestore(module, clients)))
 
 
 if __name__ == '__main__':

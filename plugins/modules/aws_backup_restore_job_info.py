@@ -81,14 +81,15 @@ restore_jobs:
 '''
 
 from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
-    ACCOUNT_RE,
-    ARN_RE,
     RESTORE_JOB_STATUSES,
     AwsBackupConnection,
     call,
     normalize_restore_job,
     paginate,
+    resource_arn,
 )
+from ansible_collections.recoverops.restore.plugins.module_utils import _checks
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 
 ARGUMENT_SPEC = {
@@ -140,29 +141,27 @@ def list_jobs(module, backup, times):
     return {'changed': False, 'restore_jobs': normalized}
 
 
-def check_input(module):
-    params = module.params
-    if params['account_id'] and not ACCOUNT_RE.match(params['account_id']):
-        module.fail_json(msg='account_id must be a 12-digit AWS account id, got %r' % params['account_id'])
-    if params['resource_arn'] and not ARN_RE.match(params['resource_arn']):
-        module.fail_json(msg='resource_arn must be an ARN such as arn:aws:dynamodb:us-east-1:123456789012:table/orders, got %r'
-                         % params['resource_arn'])
+def check_options(params, module):
+    """Whole-string rules before any call; the time filters as datetimes."""
+    _checks.account('account_id', params['account_id'])
+    resource_arn('resource_arn', params['resource_arn'])
+    _checks.path_id('restore_job_id', params['restore_job_id'], 'B5A3E7E4-1F2C-4D3A-9E8B-0123456789AB')
+    _checks.not_blank('resource_type', params['resource_type'])
     if params['resource_arn']:
         unsupported = [option for option, (_name, resource_name) in FILTERS.items() if params[option] and not resource_name]
         if unsupported:
-            module.fail_json(msg='%s cannot be combined with resource_arn (ListRestoreJobsByProtectedResource filters only by status)'
-                             % ', '.join(unsupported))
-    module.check_positive('max_jobs')
-    return {option: module.check_timestamp(option, allow_future=True) for option in TIMES if params[option]}
+            raise OptionError('%s cannot be combined with resource_arn (ListRestoreJobsByProtectedResource filters only by status)'
+                              % ', '.join(unsupported))
+    _checks.at_least('max_jobs', params['max_jobs'], 1)
+    return {option: _checks.timestamp(option, params[option], allow_future=True) for option in TIMES if params[option]}
 
 
 def main():
     module = RecoverOpsModule(
         ARGUMENT_SPEC, connection=AwsBackupConnection, requires_requests=False, supports_check_mode=True,
-        mutually_exclusive=[('restore_job_id', option) for option in ['resource_arn'] + list(FILTERS)],
+        mutually_exclusive=[('restore_job_id', option) for option in ['resource_arn'] + list(FILTERS)], checks=check_options,
     )
-    times = check_input(module)
-    module.run(lambda clients: list_jobs(module, clients.backup, times))
+    module.run(lambda clients: list_jobs(module, clients.backup, module.checked))
 
 
 if __name__ == '__main__':

@@ -86,7 +86,8 @@ table:
   type: dict
 '''
 
-from ansible_collections.recoverops.restore.plugins.module_utils._clumio import ClumioConnection, normalize_backup
+from ansible_collections.recoverops.restore.plugins.module_utils import _checks
+from ansible_collections.recoverops.restore.plugins.module_utils._clumio import ClumioConnection, check_id, normalize_backup
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 
 ARGUMENT_SPEC = {
@@ -102,6 +103,19 @@ ARGUMENT_SPEC = {
     'max_backups': {'type': 'int'},
 }
 SELECTORS = ('table_id', 'table_name', 'account_native_id', 'aws_region', 'backup_types', 'point_in_time', 'since', 'max_backups')
+
+
+def check_options(params, _module):
+    """Ids, names and times checked before the first request; returns (before, after)."""
+    check_id('backup_id', params['backup_id'])
+    check_id('table_id', params['table_id'])
+    _checks.table_name('table_name', params['table_name'])
+    _checks.account('account_native_id', params['account_native_id'])
+    _checks.region('aws_region', params['aws_region'])
+    _checks.at_least('max_backups', params['max_backups'], 1)
+    for name in ('point_in_time', 'since'):
+        _checks.not_blank(name, params[name])
+    return _checks.timestamp('point_in_time', params['point_in_time']), _checks.timestamp('since', params['since'])
 
 
 def list_backups(module, client, before, after):
@@ -129,14 +143,12 @@ def list_backups(module, client, before, after):
 
 def main():
     module = RecoverOpsModule(
-        ARGUMENT_SPEC, connection=ClumioConnection, supports_check_mode=True,
+        ARGUMENT_SPEC, connection=ClumioConnection, checks=check_options, supports_check_mode=True,
         mutually_exclusive=[('table_id', 'table_name'), ('latest', 'point_in_time')] + [('backup_id', name) for name in SELECTORS]
         + [('backup_id', 'latest')],
         required_by={'account_native_id': 'table_name', 'aws_region': 'table_name'},
     )
-    before = module.check_timestamp('point_in_time')
-    after = module.check_timestamp('since')
-    module.check_positive('max_backups')
+    before, after = module.checked
     module.run(lambda client: list_backups(module, client, before, after))
 
 

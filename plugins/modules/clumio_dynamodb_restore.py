@@ -15,37 +15,44 @@ description:
   - Clumio drops every target setting sent as null (no GSIs, LSIs or tags). With O(keep_source_configuration)
     the module copies GSIs, LSIs, tags, SSE, streams, table class and billing from the backup record (or, for a
     continuous backup, from the table's current record) for every setting not given.
-  - Idempotent. Before starting, the module looks for a restore task whose target is O(target_table_name)
-    (C(GET /tasks) filtered on category C(restore) and the entity name, matched exactly). A queued or running one
-    is waited for instead of starting another; a completed one, or a table of that name already known to Clumio
-    in the target environment, means the restore already happened and nothing is started (C(changed=false)).
+  - Idempotent. Before starting, the module looks for a table restore task (C(GET /tasks) filtered on category
+    C(restore), the table restore task type and the entity name, matched exactly) into O(target_table_name) in the
+    same environment, created since the backup (or the point in time; with
+    O(continuous_backup.use_latest_restorable_time) any within Clumio's six-month task window). One that is queued
+    or running is waited for; one that completed is reused only while its table still exists (see O(target_exists)).
+    A records restore task is never taken for a table restore.
 author:
   - RecoverOps maintainers (@recoverops)
 extends_documentation_fragment:
   - recoverops.restore.clumio
   - recoverops.restore.clumio.actiongroup
   - recoverops.restore.wait
+  - recoverops.restore.restore_flow
+  - recoverops.restore.attributes
 attributes:
   check_mode:
-    description: Checks mode resolves the source and target and reports whether a restore would start; it starts none.
     support: full
+    details: Reads the source, the target environment, the tasks and the inventory; returns RV(request) as it would be sent, starts nothing.
   diff_mode:
-    description: Not supported.
     support: none
 options:
   backup_id:
-    description: Clumio id of the SecureVault backup to restore (from M(recoverops.restore.clumio_dynamodb_backup_info)).
+    description:
+      - Clumio id of the SecureVault backup to restore (from M(recoverops.restore.clumio_dynamodb_backup_info)).
+      - Letters, digits, V(-), V(_), V(.) and V(:) only (it goes into a URL path).
     type: str
   continuous_backup:
     description: Restore from continuous backup (point in time) instead of O(backup_id).
     type: dict
     suboptions:
       table_id:
-        description: Clumio id of the source table.
+        description: Clumio id of the source table (letters, digits, V(-), V(_), V(.) and V(:)).
         type: str
         required: true
       timestamp:
-        description: Point in time (RFC 3339). Exactly one of this and O(continuous_backup.use_latest_restorable_time).
+        description:
+          - Point in time (RFC 3339), not in the future. Exactly one of this and
+            O(continuous_backup.use_latest_restorable_time).
         type: str
       use_latest_restorable_time:
         description: Restore to the latest restorable time.
@@ -61,7 +68,9 @@ options:
     type: str
     required: true
   environment_id:
-    description: Clumio environment id of the destination. Or give O(target_account_id) and O(target_region).
+    description:
+      - Clumio environment id of the destination (read with C(GET /datasources/aws/environments/{id})).
+        Or give O(target_account_id) and O(target_region).
     type: str
   target_account_id:
     description: AWS account of the destination, resolved with O(target_region) through C(/datasources/aws/environments).
@@ -70,7 +79,11 @@ options:
     description: AWS region of the destination.
     type: str
   keep_source_configuration:
-    description: Copy every target setting not given from the source record (see description).
+    description:
+      - Copy every target setting not given from the source record (see description).
+      - The copied global secondary indexes follow the billing mode the new table gets (given, or copied):
+        with V(PAY_PER_REQUEST) they carry no C(provisioned_throughput) (DynamoDB refuses index throughput on an
+        on-demand table); with V(PROVISIONED) each keeps its own, or takes the table's O(provisioned_throughput).
     type: bool
     default: true
   billing_mode:
@@ -82,11 +95,11 @@ options:
     type: dict
     suboptions:
       read_capacity_units:
-        description: Read capacity units (1 or more).
+        description: Read capacity units (1 to 2**63-1; above the default DynamoDB quota of 40,000 a warning).
         type: int
         required: true
       write_capacity_units:
-        description: Write capacity units (1 or more).
+        description: Write capacity units (1 to 2**63-1; above 40,000 a warning).
         type: int
         required: true
   table_class:
@@ -94,7 +107,9 @@ options:
     type: str
     choices: [STANDARD, STANDARD_INFREQUENT_ACCESS]
   global_secondary_indexes:
-    description: GSIs of the new table (a subset of the source's). An empty list means none.
+    description:
+      - GSIs of the new table (a subset of the source's). An empty list means none.
+      - A C(provisioned_throughput) here is refused with O(billing_mode=PAY_PER_REQUEST).
     type: list
     elements: dict
   local_secondary_indexes:
@@ -139,11 +154,24 @@ options:
     description: Deletion protection on the new table; unset keeps the backup's.
     type: bool
   restore_wcu:
-    description: Write capacity used during the restore.
+    description: Write capacity used during the restore (1 or more; above 40,000 a warning).
     type: int
   tags:
     description: Tags of the new table, as a dict. Set to replace the source's tags; V({}) for none.
     type: dict
+  target_exists:
+    description:
+      - Whether the target table exists now, as the caller read it off DynamoDB (for example with
+        M(recoverops.restore.dynamodb_table_info)). Clumio's table inventory lags the AWS account, so this overrides
+        what the module reads from it.
+      - V(false) - an earlier completed restore into this target whose table has since been deleted is not reused:
+        a new restore starts.
+      - V(true) - an earlier completed restore of this point into the target is reused; with none, the restore is
+        refused before anything is sent, since the table there was not made by it.
+      - Unset - the module looks the table up in Clumio's inventory (C(GET /datasources/aws/dynamodb-tables)
+        by name and environment) and acts as above on what it finds.
+    type: bool
+    version_added: 1.1.0
 '''
 
 EXAMPLES = r'''
@@ -177,44 +205,119 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+job:
+  description:
+    - The restore job, normalized the same way by every restore module of the collection; roles read only this.
+    - In check mode RV(job.outcome) is V(not_started) and RV(job.request) is what would be sent.
+  returned: always, except when the module fails before it reads the restore point
+  type: dict
+  contains:
+    id:
+      description: The product's job id (null in check mode).
+      type: str
+    product:
+      description: V(veeam_aws), V(clumio), V(veeam_azure), V(aws_backup) or V(dynamodb).
+      type: str
+    restore_point:
+      description: The normalized restore point restored.
+      type: dict
+    reused:
+      description: True when the restore was found running or done and nothing was started.
+      type: bool
+    state:
+      description: The product's own state word.
+      type: str
+    outcome:
+      description: V(running), V(succeeded), V(warning), V(failed), or V(not_started) in check mode.
+      type: str
+    started_at:
+      description: When the product started the restore, ISO 8601 UTC, from the product's own clock.
+      type: str
+    finished_at:
+      description: When the product finished it (ISO 8601 UTC), null while it runs.
+      type: str
+    finished_at_observed:
+      description: True when the product records no end and RV(job.finished_at) is the poll that first saw it.
+      type: bool
+    duration_seconds:
+      description: RV(job.finished_at) minus RV(job.started_at).
+      type: float
+    created_resource:
+      description: What the restore creates, e.g. C({type: dynamodb_table, name, region, account}).
+      type: dict
+    request:
+      description: The request sent (or that check mode would send), secrets masked.
+      type: dict
+    raw:
+      description: The product's own job object, untouched.
+      type: dict
+task_id:
+  description: Id of the Clumio restore task (started now, or the earlier one reused when C(changed=false)).
+  returned: when a task was started or reused
+  type: str
 task:
   description: The restore task, normalized, with Clumio's object under C(raw).
-  returned: when a restore was started or found
+  returned: when a task was started or reused
   type: dict
-restore_request:
+  contains:
+    id:
+      description: Task id.
+      type: str
+    type:
+      description: Clumio's task type (for a table restore V(aws_dynamodb_table_restore) in the simulator; unconfirmed).
+      type: str
+    status:
+      description: V(queued), V(in_progress), V(completed), V(failed), V(aborting) or V(aborted).
+      type: str
+    outcome:
+      description: V(running), V(succeeded) or V(failed).
+      type: str
+    progress_percentage:
+      description: Percent done.
+      type: int
+    created_at:
+      description: When Clumio created the task.
+      type: str
+    started_at:
+      description: When it started, null while queued.
+      type: str
+    finished_at:
+      description: When it ended, null while running.
+      type: str
+    primary_entity:
+      description: The entity the task acts on, C({id, type, value}).
+      type: dict
+    parent_entity:
+      description: Its parent (the target environment), C({id, type, value}).
+      type: dict
+    raw:
+      description: The task as Clumio returned it.
+      type: dict
+restore_point:
+  description: The backup (or the continuous-backup point) restored, normalized.
+  returned: always, except when the module fails before it reads the source
+  type: dict
+target:
+  description: The table the restore writes to, C({table_name, environment_id, region, account}).
+  returned: always, except when the module fails before it reads the source
+  type: dict
+request:
   description: The body sent (or, in check mode, that would be sent).
-  returned: when a restore was started or would be
+  returned: always, except when the module fails before it reads the source
   type: dict
-restore_started:
-  description:
-    - Whether this run started the restore.
-    - Not named C(started), which M(ansible.builtin.async_status) reserves. A result with C(started) and no
-      C(finished) reads as a job still running, so an async restore would never be seen to finish.
-  returned: always
+existing:
+  description: True when an earlier restore task was reused and nothing was started.
+  returned: always, except when the module fails before it reads the source
   type: bool
-reason:
-  description: Why nothing was started, when nothing was.
-  returned: when nothing was started
-  type: str
 wait:
   description: What the wait observed (state, polls, timeline).
   returned: when waited
   type: dict
 '''
 
-from ansible_collections.recoverops.restore.plugins.module_utils._clumio import (
-    ACTIVE_TASK_STATES,
-    ClumioConnection,
-    build_restore_source,
-    build_restore_target,
-    check_continuous,
-    check_restore_target,
-    normalize_task,
-    task_reader,
-)
-from ansible_collections.recoverops.restore.plugins.module_utils._http import RETRY_IF_IDEMPOTENT, ApiConnectionError, ApiError
-from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, OperationFailed, RecoverOpsModule
-from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_timestamp
+from ansible_collections.recoverops.restore.plugins.module_utils._clumio import ClumioConnection, TableRestore, check_table_restore
+from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, RecoverOpsModule
+from ansible_collections.recoverops.restore.plugins.module_utils._restore import run_restore
 
 THROUGHPUT = {'read_capacity_units': {'type': 'int', 'required': True}, 'write_capacity_units': {'type': 'int', 'required': True}}
 CONTINUOUS = {'table_id': {'type': 'str', 'required': True}, 'timestamp': {'type': 'str'},
@@ -245,106 +348,20 @@ ARGUMENT_SPEC = {
     'deletion_protection_enabled': {'type': 'bool'},
     'restore_wcu': {'type': 'int'},
     'tags': {'type': 'dict'},
+    'target_exists': {'type': 'bool'},
     **WAIT_ARGSPEC,
 }
 
 
-def check_options(module):
-    params = module.params
-    errors = check_restore_target(params)
-    message = check_continuous('continuous_backup', params['continuous_backup'])
-    if message:
-        errors.append(message)
-    if params['continuous_backup'] and params['continuous_backup'].get('timestamp'):
-        try:
-            parse_timestamp(params['continuous_backup']['timestamp'])
-        except ValueError as exc:
-            errors.append('continuous_backup.timestamp: %s' % exc)
-    if errors:
-        module.fail_json(msg='; '.join(errors))
-    module.check_wait_options()
-
-
-def restore(module, client):
-    params = module.params
-    environment_id = params['environment_id'] or client.resolve_environment(params['target_account_id'], params['target_region'])
-    result = {'changed': False, 'restore_started': False}
-    # Idempotency: a restore to this target that runs, finished, or a table already there.
-    earlier = client.find_restore_tasks(params['target_table_name'], environment_id, list(ACTIVE_TASK_STATES) + ['completed', 'failed', 'aborted'])
-    tasks = [task for task in earlier if task.get('status') in ACTIVE_TASK_STATES + ('completed',)]
-    running = [task for task in tasks if task.get('status') in ACTIVE_TASK_STATES]
-    if running:
-        result['reason'] = 'A restore to %s is already running (task %s); waiting for it.' % (params['target_table_name'], running[0]['id'])
-        result['task'] = normalize_task(running[0])
-        return module.finish_job(result, running[0]['id'], task_reader(client), key='task', what='Clumio task')
-    if tasks:
-        result['reason'] = 'A restore to %s already completed (task %s).' % (params['target_table_name'], tasks[0]['id'])
-        result['task'] = normalize_task(tasks[0])
-        return result
-    if client.find_table(params['target_table_name'], environment_id=environment_id, missing_ok=True):
-        result['reason'] = 'Table %s already exists in environment %s.' % (params['target_table_name'], environment_id)
-        return result
-    source_config = None
-    if params['keep_source_configuration']:
-        if params['backup_id']:
-            source_config = client.get_backup(params['backup_id'])
-        else:
-            source_config = client.get_table(params['continuous_backup']['table_id'])
-    elif params['backup_id']:
-        client.get_backup(params['backup_id'])  # a wrong id fails clearly before the POST
-    body = {'source': build_restore_source(params), 'target': build_restore_target(params, environment_id, source_config)}
-    result.update(changed=True, restore_request=body)
-    if module.check_mode:
-        return result
-    answer = start(client, body, params['target_table_name'], environment_id, result, known={task['id'] for task in earlier})
-    task_id = answer.get('task_id') or ((answer.get('_embedded') or {}).get('read-task') or {}).get('id')
-    result['restore_started'] = True
-    embedded = (answer.get('_embedded') or {}).get('read-task')
-    if embedded:
-        result['task'] = normalize_task(embedded)
-    else:
-        result['task'] = {'id': task_id}
-    return module.finish_job(result, task_id, task_reader(client), key='task', what='Clumio task')
-
-
-# How often a restore whose answer was lost is sent again (after finding no task it made).
-POST_ATTEMPTS = 3
-
-
-def start(client, body, target, environment_id, result, known):
-    """POST the restore; when its answer is lost, look for the task it made before sending it again.
-
-    A dropped connection or a proxy's 502/504 may hide a restore that did start, so a restore task
-    for the target that was not there before counts as this one; the request is sent again only
-    when none appeared. A restore is thus neither started twice nor left unreported.
-    """
-    for attempt in range(1, POST_ATTEMPTS + 1):
-        try:
-            return client.restore_table(body) or {}
-        except ApiError as exc:
-            if not isinstance(exc, ApiConnectionError) and exc.status not in RETRY_IF_IDEMPOTENT:
-                raise
-            new = [task for task in client.find_restore_tasks(target, environment_id, list(ACTIVE_TASK_STATES) + ['completed', 'failed'])
-                   if task['id'] not in known]
-            if new:
-                return {'task_id': new[0]['id'], '_embedded': {'read-task': new[0]}}
-            if attempt == POST_ATTEMPTS:
-                raise OperationFailed('The restore request was sent %d times and each answer was lost (last: %s); no restore task '
-                                      'for %s appeared. Check the tasks in Clumio before running again.'
-                                      % (POST_ATTEMPTS, exc.msg, target), **result) from None
-    return {}
-
-
 def main():
     module = RecoverOpsModule(
-        ARGUMENT_SPEC, connection=ClumioConnection, supports_check_mode=True,
+        ARGUMENT_SPEC, connection=ClumioConnection, checks=check_table_restore, supports_check_mode=True,
         mutually_exclusive=[('backup_id', 'continuous_backup'), ('environment_id', 'target_account_id'),
                             ('environment_id', 'target_region')],
         required_one_of=[('backup_id', 'continuous_backup'), ('environment_id', 'target_account_id')],
         required_together=[('target_account_id', 'target_region')],
     )
-    check_options(module)
-    module.run(lambda client: restore(module, client))
+    module.run(lambda client: run_restore(module, TableRestore(module, client)))
 
 
 if __name__ == '__main__':

@@ -53,7 +53,9 @@ tables:
   elements: dict
 '''
 
-from ansible_collections.recoverops.restore.plugins.module_utils._clumio import ACCOUNT_RE, REGION_RE, ClumioConnection
+from ansible_collections.recoverops.restore.plugins.module_utils import _checks
+from ansible_collections.recoverops.restore.plugins.module_utils._clumio import ClumioConnection, check_id
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 
 ARGUMENT_SPEC = {
@@ -65,15 +67,17 @@ ARGUMENT_SPEC = {
 }
 
 
-def check_options(module):
-    params = module.params
+def check_options(params, _module):
+    """Every rule checked before the first request; all failing options are named at once."""
     errors = []
-    if params['account_native_id'] is not None and not ACCOUNT_RE.match(params['account_native_id']):
-        errors.append('account_native_id must be a 12-digit AWS account id, got %r' % params['account_native_id'])
-    if params['aws_region'] is not None and not REGION_RE.match(params['aws_region']):
-        errors.append('aws_region must be an AWS region such as us-east-1, got %r' % params['aws_region'])
+    for name, rule in (('table_id', check_id), ('environment_id', check_id), ('table_name', _checks.table_name),
+                       ('account_native_id', _checks.account), ('aws_region', _checks.region)):
+        try:
+            rule(name, params[name])
+        except OptionError as exc:
+            errors.append(exc.msg)
     if errors:
-        module.fail_json(msg='; '.join(errors))
+        raise OptionError('; '.join(errors))
 
 
 def tables(module, client):
@@ -87,9 +91,8 @@ def tables(module, client):
 
 
 def main():
-    module = RecoverOpsModule(ARGUMENT_SPEC, connection=ClumioConnection, supports_check_mode=True,
+    module = RecoverOpsModule(ARGUMENT_SPEC, connection=ClumioConnection, checks=check_options, supports_check_mode=True,
                               mutually_exclusive=[('table_id', name) for name in ('table_name', 'account_native_id', 'aws_region', 'environment_id')])
-    check_options(module)
     module.run(lambda client: tables(module, client))
 
 

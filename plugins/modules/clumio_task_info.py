@@ -67,7 +67,9 @@ tasks:
   elements: dict
 '''
 
-from ansible_collections.recoverops.restore.plugins.module_utils._clumio import ACTIVE_TASK_STATES, ClumioConnection, normalize_task
+from ansible_collections.recoverops.restore.plugins.module_utils import _checks
+from ansible_collections.recoverops.restore.plugins.module_utils._clumio import ACTIVE_TASK_STATES, ClumioConnection, check_id, normalize_task
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 
 ARGUMENT_SPEC = {
@@ -79,6 +81,15 @@ ARGUMENT_SPEC = {
     'entity_name': {'type': 'str'},
     'max_tasks': {'type': 'int', 'default': 100},
 }
+
+
+def check_options(params, _module):
+    """Every rule checked before the first request."""
+    if params['abort'] and not params['task_id']:
+        raise OptionError('abort needs task_id: name the task to abort')
+    check_id('task_id', params['task_id'])
+    _checks.not_blank('entity_name', params['entity_name'])
+    _checks.at_least('max_tasks', params['max_tasks'], 1)
 
 
 def tasks(module, client):
@@ -104,12 +115,9 @@ def tasks(module, client):
 
 def main():
     module = RecoverOpsModule(
-        ARGUMENT_SPEC, connection=ClumioConnection, supports_check_mode=True,
+        ARGUMENT_SPEC, connection=ClumioConnection, checks=check_options, supports_check_mode=True,
         mutually_exclusive=[('task_id', 'statuses'), ('task_id', 'categories'), ('task_id', 'entity_name')],
     )
-    if module.params['abort'] and not module.params['task_id']:
-        module.fail_json(msg='abort needs task_id: name the task to abort')
-    module.check_positive('max_tasks')
     module.run(lambda client: tasks(module, client))
 
 

@@ -35,14 +35,16 @@ options:
     description: Only backups created at or after this ISO 8601 time (C(TimeRangeLowerBound)).
     type: str
   created_before:
-    description: Only backups created before this ISO 8601 time (C(TimeRangeUpperBound)).
+    description: Only backups created before this ISO 8601 time (C(TimeRangeUpperBound), exclusive).
     type: str
   latest:
     description: Only the newest available backup.
     type: bool
     default: false
   point_in_time:
-    description: The newest available backup created at or before this ISO 8601 time.
+    description:
+      - The newest available backup created at or before this ISO 8601 time, that second included
+        (C(TimeRangeUpperBound) is exclusive, so the module asks for backups before the next second and filters here).
     type: str
   include_pitr:
     description: Read the table's point-in-time recovery status and window.
@@ -78,13 +80,7 @@ point_in_time_recovery:
   type: dict
 '''
 
-from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
-    ARN_RE,
-    DynamoDBConnection,
-    call,
-    normalize_backup,
-    plain,
-)
+from ansible_collections.recoverops.restore.plugins.module_utils import _aws, _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 
 ARGUMENT_SPEC = {
@@ -102,71 +98,39 @@ ARGUMENT_SPEC = {
 def list_backups(module, dynamodb, times):
     params = module.params
     if params['backup_arn']:
-        description = call(dynamodb, 'describe_backup', BackupArn=params['backup_arn'])['BackupDescription']
+        description = _aws.call(dynamodb, 'describe_backup', BackupArn=params['backup_arn'])['BackupDescription']
         details = dict(description['BackupDetails'], TableName=description['SourceTableDetails']['TableName'],
                        TableArn=description['SourceTableDetails'].get('TableArn'))
         backups = [details]
         table = details['TableName']
     else:
         table = params['table_name']
-        backups = read_backups(dynamodb, table, params['backup_type'], times.get('created_after'),
-                               times.get('created_before') or times.get('point_in_time'))
+        backups = _aws.list_table_backups(dynamodb, table, params['backup_type'], *times)
         if params['latest'] or params['point_in_time']:
             backups = [backup for backup in backups if backup.get('BackupStatus') == 'AVAILABLE'][:1]
-    result = {'changed': False, 'backups': plain(backups), 'restore_points': [normalize_backup(backup) for backup in backups]}
+    result = {'changed': False, 'backups': _aws.plain(backups), 'restore_points': [_aws.normalize_backup(backup) for backup in backups]}
     if params['include_pitr'] and table:
-        result['point_in_time_recovery'] = pitr(dynamodb, table)
+        result['point_in_time_recovery'] = _aws.pitr_status(dynamodb, table)
     return result
 
 
-def read_backups(dynamodb, table, backup_type, after, before):
-    """Every page of ListBackups (pages are followed through LastEvaluatedBackupArn), newest first."""
-    query = {'TableName': table, 'BackupType': backup_type}
-    if after:
-        query['TimeRangeLowerBound'] = after
-    if before:
-        query['TimeRangeUpperBound'] = before
-    backups = []
-    while True:
-        page = call(dynamodb, 'list_backups', **query)
-        backups.extend(page.get('BackupSummaries', []))
-        if not page.get('LastEvaluatedBackupArn'):
-            break
-        query['ExclusiveStartBackupArn'] = page['LastEvaluatedBackupArn']
-    # The time bounds are filtered here as well: not every implementation applies them.
-    backups = [backup for backup in backups if (not after or backup['BackupCreationDateTime'] >= after)
-               and (not before or backup['BackupCreationDateTime'] <= before)]
-    return sorted(backups, key=lambda backup: backup['BackupCreationDateTime'], reverse=True)
-
-
-def pitr(dynamodb, table):
-    description = call(dynamodb, 'describe_continuous_backups', TableName=table)['ContinuousBackupsDescription']
-    window = plain(description.get('PointInTimeRecoveryDescription') or {})
-    return {'status': window.get('PointInTimeRecoveryStatus', 'DISABLED'),
-            'earliest_restorable': window.get('EarliestRestorableDateTime'),
-            'latest_restorable': window.get('LatestRestorableDateTime'),
-            'recovery_period_days': window.get('RecoveryPeriodInDays')}
-
-
-def check_input(module):
-    params = module.params
-    if params['backup_arn'] and not ARN_RE.match(params['backup_arn']):
-        module.fail_json(msg='backup_arn must be a DynamoDB backup ARN such as '
-                         'arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup/01700000000000-abcdef12, got %r'
-                         % params['backup_arn'])
-    return {option: module.check_timestamp(option, allow_future=(option != 'point_in_time'))
-            for option in ('created_after', 'created_before', 'point_in_time') if params[option]}
+def check_options(params, module):
+    """Whole-string rules before any call; (created_after, created_before, point_in_time) as datetimes."""
+    _aws.table_or_arn('table_name', params['table_name'])
+    _aws.backup_arn('backup_arn', params['backup_arn'])
+    return (_checks.timestamp('created_after', params['created_after'], allow_future=True),
+            _checks.timestamp('created_before', params['created_before'], allow_future=True),
+            _checks.timestamp('point_in_time', params['point_in_time']))
 
 
 def main():
     module = RecoverOpsModule(
-        ARGUMENT_SPEC, connection=DynamoDBConnection, requires_requests=False, supports_check_mode=True,
+        ARGUMENT_SPEC, connection=_aws.DynamoDBConnection, requires_requests=False, checks=check_options, supports_check_mode=True,
         required_one_of=[('table_name', 'backup_arn')],
         mutually_exclusive=[('table_name', 'backup_arn'), ('latest', 'point_in_time'), ('backup_arn', 'latest'),
                             ('backup_arn', 'point_in_time'), ('backup_arn', 'created_after'), ('backup_arn', 'created_before')],
     )
-    times = check_input(module)
-    module.run(lambda clients: list_backups(module, clients.dynamodb, times))
+    module.run(lambda clients: list_backups(module, clients.dynamodb, module.checked))
 
 
 if __name__ == '__main__':

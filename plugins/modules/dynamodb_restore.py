@@ -13,9 +13,17 @@ description:
     (C(RestoreTableToPointInTime)), into a new table, and waits until it is C(ACTIVE).
   - A point in time is checked against the source table's recovery window (C(DescribeContinuousBackups)) before
     anything is written; a time outside it fails with the window in the message.
-  - The new table is tagged C(recoverops:restored-from=<backup ARN or source@time>) plus O(tags), which is also how a
-    rerun recognises its own table (C(changed=false)) and how M(recoverops.restore.dynamodb_restored_table) knows it
-    may delete it. An existing table without that tag makes the module fail; it is never replaced.
+  - The restore's job is the new table (RV(job.id) is its ARN). A table of the target name whose C(RestoreSummary)
+    names this source (the backup, or the source table and the time) is this restore, found again by a rerun
+    (C(changed=false)); any other table of that name makes the module fail before anything is written.
+  - C(RestoreTableFromBackup) and C(RestoreTableToPointInTime) are sent once, without botocore's retries: an answer
+    lost on the way back is looked up (the table above) instead of being resent into C(TableAlreadyExistsException).
+  - Once the table is C(ACTIVE) it is tagged C(recoverops:restored-from=<backup ARN or source@time>) plus O(tags)
+    (C(TagResource) is retried while DynamoDB answers C(ResourceInUseException)), which is how
+    M(recoverops.restore.dynamodb_restored_table) knows it may delete it. When tagging fails the failure names the
+    table (C(changed=true)), and a rerun finds it by its C(RestoreSummary) and tags it.
+  - DynamoDB records no end of a restore: RV(job.finished_at) is the poll that first saw the table C(ACTIVE)
+    (RV(job.finished_at_observed=true)); RV(job.started_at) is the table's C(CreationDateTime).
   - DynamoDB does not restore auto scaling policies, IAM policies, CloudWatch alarms, tags, streams, TTL or PITR
     settings; set them up after the restore.
 author:
@@ -24,6 +32,7 @@ extends_documentation_fragment:
   - recoverops.restore.aws
   - recoverops.restore.aws.actiongroup
   - recoverops.restore.wait
+  - recoverops.restore.restore_flow
   - recoverops.restore.attributes
 attributes:
   check_mode:
@@ -43,7 +52,7 @@ options:
     description: Restore this table (name or ARN) to a point in time; needs O(restore_date_time) or O(use_latest_restorable_time).
     type: str
   restore_date_time:
-    description: The ISO 8601 time to restore O(source_table_name) to.
+    description: The ISO 8601 time to restore O(source_table_name) to; not in the future.
     type: str
   use_latest_restorable_time:
     description: Restore O(source_table_name) to its latest restorable time (typically five minutes ago).
@@ -58,11 +67,11 @@ options:
     type: dict
     suboptions:
       read_capacity_units:
-        description: Read capacity units.
+        description: Read capacity units, 1 or more (above 40,000, the default quota per table, the module warns).
         type: int
         required: true
       write_capacity_units:
-        description: Write capacity units.
+        description: Write capacity units, 1 or more (above 40,000, the default quota per table, the module warns).
         type: int
         required: true
   global_secondary_indexes:
@@ -112,11 +121,69 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+job:
+  description:
+    - The restore job, normalized the same way by every restore module of the collection; roles read only this.
+    - In check mode RV(job.outcome) is V(not_started) and RV(job.request) is what would be sent.
+  returned: always, except when the module fails before it reads the restore point
+  type: dict
+  contains:
+    id:
+      description: The product's job id (null in check mode).
+      type: str
+    product:
+      description: V(veeam_aws), V(clumio), V(veeam_azure), V(aws_backup) or V(dynamodb).
+      type: str
+    restore_point:
+      description: The normalized restore point restored.
+      type: dict
+    reused:
+      description: True when the restore was found running or done and nothing was started.
+      type: bool
+    state:
+      description: The product's own state word.
+      type: str
+    outcome:
+      description: V(running), V(succeeded), V(warning), V(failed), or V(not_started) in check mode.
+      type: str
+    started_at:
+      description: When the product started the restore, ISO 8601 UTC, from the product's own clock.
+      type: str
+    finished_at:
+      description: When the product finished it (ISO 8601 UTC), null while it runs.
+      type: str
+    finished_at_observed:
+      description: True when the product records no end and RV(job.finished_at) is the poll that first saw it.
+      type: bool
+    duration_seconds:
+      description: RV(job.finished_at) minus RV(job.started_at).
+      type: float
+    created_resource:
+      description: What the restore creates, e.g. C({type: dynamodb_table, name, region, account}).
+      type: dict
+    request:
+      description: The request sent (or that check mode would send), secrets masked.
+      type: dict
+    raw:
+      description: The product's own job object, untouched.
+      type: dict
 table:
   description:
     - The restored table (C(name), C(arn), C(status), C(key_schema), C(global_secondary_indexes),
       C(local_secondary_indexes), C(item_count), C(billing_mode), C(restore_summary), C(tags)) with AWS's object under C(raw).
   returned: unless check mode starts nothing
+  type: dict
+table_arn:
+  description: ARN of the restored table (also RV(job.id)).
+  returned: unless check mode starts nothing
+  type: str
+restore_point:
+  description: What is restored, normalized (the backup, or for a point-in-time restore C(<source>@<time>)).
+  returned: always
+  type: dict
+tags:
+  description: The tags put on the restored table.
+  returned: when the table was tagged
   type: dict
 existing:
   description: True when the target already existed as this restore's table and nothing was started.
@@ -136,23 +203,9 @@ wait:
   type: dict
 '''
 
-from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
-    ARN_RE,
-    RESTORED_TAG,
-    TABLE_NAME_RE,
-    TABLE_STATES,
-    DynamoDBConnection,
-    call,
-    check_in_window,
-    describe_table,
-    normalize_table,
-    pitr_window,
-    table_overrides,
-    table_tags,
-)
-from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, OperationFailed, RecoverOpsModule
-from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import JobReader
+from ansible_collections.recoverops.restore.plugins.module_utils import _aws, _checks
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
+from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, RecoverOpsModule
 
 ARGUMENT_SPEC = dict(WAIT_ARGSPEC, **{
     'target_table_name': {'type': 'str', 'required': True},
@@ -176,127 +229,44 @@ ARGUMENT_SPEC = dict(WAIT_ARGSPEC, **{
 })
 
 
-def restore(module, dynamodb, restore_time):
-    params = module.params
-    operation, request, source = build_request(params, dynamodb, restore_time)
-    result = {'changed': False, 'existing': False, 'restored_from': source, 'request': dict(request, Operation=operation)}
-    target = params['target_table_name']
-    existing = describe_table(dynamodb, target)
-    if existing:
-        check_own_table(dynamodb, existing, source)
-        result['existing'] = True
-    elif module.check_mode:
-        result['changed'] = True
-        return result
-    else:
-        call(dynamodb, operation, **request)
-        result['changed'] = True
-        tag(dynamodb, target, params['tags'], source)
-    return module.finish_job(result, target, table_reader(dynamodb), key='table', what='restored table')
-
-
-def build_request(params, dynamodb, restore_time):
-    """(operation, parameters, what the table is restored from) - the window is checked here, before any write."""
-    request = {'TargetTableName': params['target_table_name']}
-    request.update(table_overrides(params))
-    if params['backup_arn']:
-        call(dynamodb, 'describe_backup', BackupArn=params['backup_arn'])
-        request['BackupArn'] = params['backup_arn']
-        return 'restore_table_from_backup', request, params['backup_arn']
-    source = params['source_table_name']
-    request['SourceTableArn' if source.startswith('arn:') else 'SourceTableName'] = source
-    window = pitr_window(dynamodb, source)
-    if params['use_latest_restorable_time']:
-        request['UseLatestRestorableTime'] = True
-        return 'restore_table_to_point_in_time', request, '%s@latest' % source
-    request['RestoreDateTime'] = check_in_window(restore_time, window, source)
-    return 'restore_table_to_point_in_time', request, '%s@%s' % (source, iso_z(restore_time))
-
-
-def check_own_table(dynamodb, table, source):
-    """A rerun finds its own table; any other table of that name is not ours to touch."""
-    tags = table_tags(dynamodb, table['TableArn'])
-    mark = tags.get(RESTORED_TAG)
-    # A restore to the latest restorable time cannot know its exact moment again; the source table is enough.
-    same = mark == source or (source.endswith('@latest') and (mark or '').startswith(source[:-len('latest')]))
-    if not same:
-        raise OperationFailed('Table %s already exists and was not restored from %s (its %s tag is %r); choose another '
-                              'target_table_name or delete that table first' % (table['TableName'], source, RESTORED_TAG, mark))
-
-
-def tag(dynamodb, name, tags, source):
-    """Tag the new table; it exists (CREATING) as soon as the restore call returned."""
-    arn = call(dynamodb, 'describe_table', TableName=name)['Table']['TableArn']
-    values = dict(tags or {}, **{RESTORED_TAG: source})
-    call(dynamodb, 'tag_resource', ResourceArn=arn, Tags=[{'Key': key, 'Value': str(value)} for key, value in values.items()])
-
-
-def table_reader(dynamodb):
-    def get(name):
-        return call(dynamodb, 'describe_table', TableName=name)['Table']
-
-    def state(table):
-        # ACTIVE with the restore still copying data is not done yet.
-        if table.get('TableStatus') == 'ACTIVE' and (table.get('RestoreSummary') or {}).get('RestoreInProgress'):
-            return 'RESTORING'
-        return table.get('TableStatus')
-
-    def normalize(table, _log):
-        return normalize_table(table, table_tags(dynamodb, table['TableArn']))
-
-    return JobReader(get=get, state=state, log=lambda _name: [], normalize=normalize, states=TABLE_STATES)
-
-
-def check_input(module):
-    params = module.params
-    if not TABLE_NAME_RE.match(params['target_table_name']):
-        module.fail_json(msg='target_table_name must be 3 to 255 characters of a-z, A-Z, 0-9, _, - and ., got %r'
-                         % params['target_table_name'])
-    if params['backup_arn'] and not (ARN_RE.match(params['backup_arn']) and '/backup/' in params['backup_arn']):
-        module.fail_json(msg='backup_arn must be a DynamoDB backup ARN such as '
-                         'arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup/01700000000000-abcdef12, got %r'
-                         % params['backup_arn'])
-    source = params['source_table_name']
-    if source and not (TABLE_NAME_RE.match(source) or ARN_RE.match(source)):
-        module.fail_json(msg='source_table_name must be a table name or a table ARN, got %r' % source)
+def check_options(params, module):
+    """Every rule that can be checked here, whole-string, before the first request; the restore time."""
+    _checks.table_name('target_table_name', params['target_table_name'])
+    _aws.backup_arn('backup_arn', params['backup_arn'])
+    source = _aws.table_or_arn('source_table_name', params['source_table_name'])
+    _aws.wait_options(params)
     if source and not (params['restore_date_time'] or params['use_latest_restorable_time']):
-        module.fail_json(msg='source_table_name needs restore_date_time or use_latest_restorable_time: true')
+        raise OptionError('source_table_name needs restore_date_time or use_latest_restorable_time: true')
     if (params['restore_date_time'] or params['use_latest_restorable_time']) and not source:
-        module.fail_json(msg='restore_date_time and use_latest_restorable_time restore a source_table_name; with backup_arn drop them')
-    if source == params['target_table_name']:
-        module.fail_json(msg='target_table_name must differ from source_table_name: a restore always creates a new table')
-    check_capacity(module)
-    module.check_wait_options()
-    return module.check_timestamp('restore_date_time')
-
-
-def check_capacity(module):
-    params = module.params
+        raise OptionError('restore_date_time and use_latest_restorable_time restore a source_table_name; with backup_arn drop them')
+    if source and source.rsplit('/', 1)[-1] == params['target_table_name']:
+        raise OptionError('target_table_name must differ from source_table_name: a restore always creates a new table')
     if params['provisioned_throughput'] and params['billing_mode'] != 'PROVISIONED':
-        module.fail_json(msg='provisioned_throughput needs billing_mode: PROVISIONED (got %s)' % params['billing_mode'])
+        raise OptionError('provisioned_throughput needs billing_mode: PROVISIONED (got %s)' % params['billing_mode'])
     if params['billing_mode'] == 'PROVISIONED' and not params['provisioned_throughput']:
-        module.fail_json(msg='billing_mode: PROVISIONED needs provisioned_throughput (read_capacity_units, write_capacity_units)')
-    for unit, value in (params['provisioned_throughput'] or {}).items():
-        if value < 1:
-            module.fail_json(msg='provisioned_throughput.%s must be 1 or more, got %s' % (unit, value))
+        raise OptionError('billing_mode: PROVISIONED needs provisioned_throughput (read_capacity_units, write_capacity_units)')
+    _aws.capacities(params, module, 'provisioned_throughput')
     sse = params['sse_specification'] or {}
+    _checks.not_blank('sse_specification.kms_master_key_id', sse.get('kms_master_key_id'))
     if sse.get('kms_master_key_id') and sse.get('sse_type') != 'KMS':
-        module.fail_json(msg='sse_specification.kms_master_key_id needs sse_specification.sse_type: KMS')
+        raise OptionError('sse_specification.kms_master_key_id needs sse_specification.sse_type: KMS')
     for option in ('global_secondary_indexes', 'local_secondary_indexes'):
         for position, index in enumerate(params[option] or []):
             missing = [key for key in ('index_name', 'key_schema', 'projection') if not index.get(key)]
             if missing:
-                module.fail_json(msg='%s[%d] needs %s' % (option, position, ', '.join(missing)))
+                raise OptionError('%s[%d] needs %s' % (option, position, ', '.join(missing)))
+            _checks.table_name('%s[%d].index_name' % (option, position), index['index_name'])
+            _aws.capacities(index, module, 'provisioned_throughput')
+    return _checks.timestamp('restore_date_time', params['restore_date_time'])
 
 
 def main():
     module = RecoverOpsModule(
-        ARGUMENT_SPEC, connection=DynamoDBConnection, requires_requests=False, supports_check_mode=True,
+        ARGUMENT_SPEC, connection=_aws.DynamoDBConnection, requires_requests=False, checks=check_options, supports_check_mode=True,
         required_one_of=[('backup_arn', 'source_table_name')],
         mutually_exclusive=[('backup_arn', 'source_table_name'), ('restore_date_time', 'use_latest_restorable_time')],
     )
-    restore_time = check_input(module)
-    module.run(lambda clients: restore(module, clients.dynamodb, restore_time))
+    module.run(lambda clients: _aws.run_table_restore(module, clients, module.checked))
 
 
 if __name__ == '__main__':

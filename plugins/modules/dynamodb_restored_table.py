@@ -100,13 +100,12 @@ tags:
 import datetime
 
 from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
-    ARN_RE,
     RESTORED_TAG,
-    TABLE_NAME_RE,
     DynamoDBConnection,
     call,
     describe_table,
     normalize_table,
+    table_or_arn,
     table_tags,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed, RecoverOpsModule
@@ -182,11 +181,8 @@ def check_ours(table, required_tags):
 
 def main():
     module = RecoverOpsModule(ARGUMENT_SPEC, connection=DynamoDBConnection, requires_requests=False, supports_check_mode=True,
-                              required_if=[('state', 'present', ('restored_from', 'created_after'))])
-    name = module.params['table_name']
-    if not (TABLE_NAME_RE.match(name) or ARN_RE.match(name)):
-        module.fail_json(msg='table_name must be a table name (3 to 255 characters of a-z, A-Z, 0-9, _, - and .) or a table ARN, '
-                         'got %r' % name)
+                              required_if=[('state', 'present', ('restored_from', 'created_after'))],
+                              checks=lambda params, _module: table_or_arn('table_name', params['table_name']))
     module.check_wait_options()
     if module.params['state'] == 'present':
         created_after = module.check_timestamp('created_after', allow_future=True)

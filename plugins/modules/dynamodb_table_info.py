@@ -64,12 +64,11 @@ table:
 '''
 
 from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
-    ARN_RE,
-    TABLE_NAME_RE,
     DynamoDBConnection,
     count_items,
     describe_table,
     normalize_table,
+    table_or_arn,
     table_tags,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
@@ -93,11 +92,8 @@ def read_table(module, dynamodb):
 
 
 def main():
-    module = RecoverOpsModule(ARGUMENT_SPEC, connection=DynamoDBConnection, requires_requests=False, supports_check_mode=True)
-    name = module.params['table_name']
-    if not (TABLE_NAME_RE.match(name) or ARN_RE.match(name)):
-        module.fail_json(msg='table_name must be a table name (3 to 255 characters of a-z, A-Z, 0-9, _, - and .) or a table ARN, '
-                         'got %r' % name)
+    module = RecoverOpsModule(ARGUMENT_SPEC, connection=DynamoDBConnection, requires_requests=False, supports_check_mode=True,
+                              checks=lambda params, _module: table_or_arn('table_name', params['table_name']))
     module.run(lambda clients: read_table(module, clients.dynamodb))
 
 

@@ -20,7 +20,9 @@ extends_documentation_fragment:
 options:
   session_id:
     description:
-      - Id (a UUID) of the job session.
+      - Id of the job session, in the product's own form - a UUID, or a string such as V(38) (the archived v1
+        listing links C(/jobSessions/38)). Letters, digits, V(-), V(_), V(.) and V(:) only, so it stays one path
+        segment.
     type: str
     required: true
   include_log:
@@ -96,9 +98,12 @@ session:
       type: dict
 '''
 
+from ansible_collections.recoverops.restore.plugins.module_utils import _checks
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 from ansible_collections.recoverops.restore.plugins.module_utils._veeam_azure import (
     ARCHIVED_VERSION,
+    SESSION_ID_EXAMPLE,
     VeeamAzureConnection,
     normalize_session,
 )
@@ -108,6 +113,12 @@ ARGUMENT_SPEC = {
     'include_log': {'type': 'bool', 'default': True},
     'include_restored_items': {'type': 'bool', 'default': True},
 }
+
+
+def check_options(params, module):
+    if params['api_version'] == ARCHIVED_VERSION:
+        raise OptionError('api_version: v1 only serves the archived restore point listing; job sessions need v8.1, v8, v7 or v6')
+    _checks.path_id('session_id', params['session_id'], SESSION_ID_EXAMPLE)
 
 
 def read_session(module, client):
@@ -120,10 +131,7 @@ def read_session(module, client):
 
 
 def main():
-    module = RecoverOpsModule(ARGUMENT_SPEC, connection=VeeamAzureConnection, supports_check_mode=True)
-    if module.params['api_version'] == ARCHIVED_VERSION:
-        module.fail_json(msg='api_version: v1 only serves the archived restore point listing; job sessions need v8.1, v8, v7 or v6')
-    module.check_uuid('session_id')
+    module = RecoverOpsModule(ARGUMENT_SPEC, connection=VeeamAzureConnection, checks=check_options, supports_check_mode=True)
     module.run(lambda client: read_session(module, client))
 
 

@@ -13,12 +13,15 @@ description:
     (C(POST /restorePoints/virtualMachines/{id}/restoreVirtualMachine)), to its original place or to an alternative
     one, and waits for the job session to finish.
   - A restore to the original place replaces the VM there, so it needs O(allow_overwrite=true), checked before any call.
-    Set O(to_alternative) to restore to a new name, subscription, resource group, region, size or network instead.
+    So does an O(to_alternative) restore whose O(to_alternative.name) is the name of the VM the point backs up
+    (checked once the point is read, before anything is written). Set O(to_alternative) with another name to restore
+    next to the original instead.
   - A restore point in the archive tier must be retrieved first. With O(retrieve_archived=true) the module starts the
     retrieval (C(retrieveData)), waits for it, then restores; otherwise it fails with a clear message.
-  - Idempotent. When a restore session with the same O(reason) into the same target VM name is running, or succeeded,
-    since the restore point was created, that session is returned instead of starting another (C(changed=false)).
-    O(force=true) starts a new one anyway.
+  - Earlier restores of this target are the C(RestoreVms) sessions with the same O(reason) whose restored VM has the
+    target name, since the restore point was created. A running one is returned instead of starting another
+    (C(changed=false)); a succeeded one only while the appliance's VM inventory (C(GET /virtualMachines)) still lists
+    that VM, so a drill whose VM was deleted restores it again. O(force=true) starts a new one anyway.
   - The wait polls C(/jobSessions/{id}); V(Running), V(RunningWithWarning), V(RunningWithError), V(Pending) and
     V(Canceling) keep it waiting, V(Success) and V(Warning) end it, V(Error) and V(Canceled) fail the module with the
     session log.
@@ -28,6 +31,7 @@ extends_documentation_fragment:
   - recoverops.restore.veeam_azure
   - recoverops.restore.veeam_azure.actiongroup
   - recoverops.restore.wait
+  - recoverops.restore.restore_flow
   - recoverops.restore.attributes
 attributes:
   check_mode:
@@ -49,7 +53,9 @@ options:
     required: true
   allow_overwrite:
     description:
-      - Allow a restore to the original place (no O(to_alternative)), which replaces the VM there.
+      - Allow a restore that replaces the VM the point backs up - to the original place (no O(to_alternative)), or
+        with O(to_alternative.name) set to that VM's own name.
+      - With O(to_alternative) and any other name it is refused, since such a restore replaces nothing.
     type: bool
     default: false
   to_alternative:
@@ -105,7 +111,12 @@ options:
         choices: [managed, unmanaged]
   service_account_id:
     description:
-      - Id of the Veeam service account (C(serviceAccountId)) that performs the restore.
+      - System id (C(accountId)) of the Veeam service account whose permissions perform the restore
+        (C(serviceAccountId)); C(GET /api/v8.1/accounts/azure/service?Purpose=VirtualMachineRestore) lists them.
+      - When omitted the module sends no C(serviceAccountId) and the appliance chooses; the v8.1 reference calls the
+        field required yet its schema does not, and it does not say which account an appliance then uses. An
+        appliance that refuses the restore without one fails the module with a message naming this option and
+        where to find its value.
     type: str
   source_service_account_id:
     description:
@@ -181,6 +192,52 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+job:
+  description:
+    - The restore job, normalized the same way by every restore module of the collection; roles read only this.
+    - In check mode RV(job.outcome) is V(not_started) and RV(job.request) is what would be sent.
+  returned: always, except when the module fails before it reads the restore point
+  type: dict
+  contains:
+    id:
+      description: The product's job id (null in check mode).
+      type: str
+    product:
+      description: V(veeam_aws), V(clumio), V(veeam_azure), V(aws_backup) or V(dynamodb).
+      type: str
+    restore_point:
+      description: The normalized restore point restored.
+      type: dict
+    reused:
+      description: True when the restore was found running or done and nothing was started.
+      type: bool
+    state:
+      description: The product's own state word.
+      type: str
+    outcome:
+      description: V(running), V(succeeded), V(warning), V(failed), or V(not_started) in check mode.
+      type: str
+    started_at:
+      description: When the product started the restore, ISO 8601 UTC, from the product's own clock.
+      type: str
+    finished_at:
+      description: When the product finished it (ISO 8601 UTC), null while it runs.
+      type: str
+    finished_at_observed:
+      description: True when the product records no end and RV(job.finished_at) is the poll that first saw it.
+      type: bool
+    duration_seconds:
+      description: RV(job.finished_at) minus RV(job.started_at).
+      type: float
+    created_resource:
+      description: What the restore creates, C({type: azure_vm, name, original_place, resource_group, region}); resource group and region when known.
+      type: dict
+    request:
+      description: The request sent (or that check mode would send), secrets masked.
+      type: dict
+    raw:
+      description: The product's own job object, untouched.
+      type: dict
 session_id:
   description: Id of the restore job session (started now, or the existing one when C(changed=false)).
   returned: when a session exists or was started
@@ -236,7 +293,9 @@ request:
   returned: always
   type: dict
 retrieval:
-  description: The archive retrieval session, when the point had to be retrieved first.
+  description:
+    - The archive retrieval, when the point had to be retrieved first - C(request) (the body sent, or in check mode the
+      one that would be sent), C(session_id) of the retrieval session, and C(wait), what the wait for it observed.
   returned: when the point was in the archive tier and O(retrieve_archived=true)
   type: dict
 existing:
@@ -249,33 +308,18 @@ wait:
   type: dict
 '''
 
-import re
-
-from ansible_collections.recoverops.restore.plugins.module_utils._http import (
-    RETRY_IF_IDEMPOTENT,
-    ApiConnectionError,
-    ApiError,
-)
-from ansible_collections.recoverops.restore.plugins.module_utils._module import (
-    WAIT_ARGSPEC,
-    OperationFailed,
-    RecoverOpsModule,
-)
-from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_timestamp
+from ansible_collections.recoverops.restore.plugins.module_utils import _checks
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
+from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, RecoverOpsModule
+from ansible_collections.recoverops.restore.plugins.module_utils._restore import run_restore
 from ansible_collections.recoverops.restore.plugins.module_utils._veeam_azure import (
     ARCHIVED_VERSION,
-    JOB_STATES,
-    RETRIEVED,
+    ID_EXAMPLE,
     VeeamAzureConnection,
-    build_restore_body,
-    build_retrieval_body,
-    is_archived,
-    normalize_restore_point,
-    restore_target_name,
-    session_reader,
-    session_state,
+    VmRestore,
+    check_alternative,
+    check_reason,
 )
-from ansible_collections.recoverops.restore.plugins.module_utils._waiting import WaitTimeout, wait_for_job
 
 ARGUMENT_SPEC = dict(
     restore_point_id={'type': 'str', 'required': True},
@@ -308,150 +352,30 @@ ARGUMENT_SPEC = dict(
     force={'type': 'bool', 'default': False},
     **WAIT_ARGSPEC,
 )
-VM_NAME_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]$|^[A-Za-z0-9_]$')
-VM_SIZE_RE = re.compile(r'^(Standard|Basic)_[A-Za-z0-9_-]+$')
-REASON_MAX = 512
-SESSION_APPEAR_TIMEOUT = 30
 
 
-def check_options(module):
+def check_options(params, module):
     """Every rule the API would enforce, checked before the first request."""
-    params = module.params
     if params['api_version'] == ARCHIVED_VERSION:
-        module.fail_json(msg='api_version: v1 only serves the archived restore point listing; restores need v8.1, v8, v7 or v6')
-    module.check_uuid('restore_point_id')
-    module.check_wait_options()
-    reason = params['reason'].strip()
-    if not reason:
-        module.fail_json(msg='reason must not be empty; it is saved with the restore session')
-    if len(params['reason']) > REASON_MAX:
-        module.fail_json(msg='reason must be at most %d characters, got %d' % (REASON_MAX, len(params['reason'])))
-    days = params['retrieval_days_to_keep']
-    if not 1 <= days <= 30:
-        module.fail_json(msg='retrieval_days_to_keep must be between 1 and 30, got %s' % days)
+        raise OptionError('api_version: v1 only serves the archived restore point listing; restores need v8.1, v8, v7 or v6')
+    _checks.uuid('restore_point_id', params['restore_point_id'])
+    _checks.at_least('wait_timeout', params['wait_timeout'], 0)
+    _checks.at_least('poll_interval', params['poll_interval'], 1)
+    check_reason(params['reason'])
+    if not 1 <= params['retrieval_days_to_keep'] <= 30:
+        raise OptionError('retrieval_days_to_keep must be between 1 and 30, got %s' % params['retrieval_days_to_keep'])
     for name in ('service_account_id', 'source_service_account_id'):
-        if params[name] is not None and not params[name].strip():
-            module.fail_json(msg='%s must not be empty' % name)
-    alt = params['to_alternative']
-    if not alt:
-        if not params['allow_overwrite']:
-            module.fail_json(msg='A restore to the original place replaces the VM there: set allow_overwrite: true to confirm, '
-                                 'or set to_alternative to restore elsewhere')
-        return
-    if params['allow_overwrite']:
-        module.fail_json(msg='allow_overwrite only applies to a restore to the original place; remove it or remove to_alternative')
-    if not VM_NAME_RE.match(alt['name']):
-        module.fail_json(msg='to_alternative.name must be 1 to 64 letters, digits, -, _ and ., not ending in - or ., got %r'
-                         % alt['name'])
-    module.check_uuid('to_alternative.subscription_id', alt.get('subscription_id'))
-    if alt.get('vm_size') and not VM_SIZE_RE.match(alt['vm_size']):
-        module.fail_json(msg='to_alternative.vm_size must be an Azure VM size such as Standard_B2s, got %r' % alt['vm_size'])
-    for name in ('resource_group_id', 'region_id', 'virtual_network_id', 'subnet', 'network_security_group_id',
-                 'availability_set_id', 'availability_zone'):
-        if alt.get(name) is not None and not alt[name].strip():
-            module.fail_json(msg='to_alternative.%s must not be empty' % name)
-
-
-def restore(module, client):
-    params = module.params
-    raw_point = client.get_restore_point(params['restore_point_id'])
-    point = normalize_restore_point(raw_point)
-    target_name = restore_target_name(params, point)
-    result = {'changed': False, 'existing': False, 'restore_point': point, 'request': build_restore_body(params),
-              'target': {'vm_name': target_name, 'original_place': not params['to_alternative']}}
-    since = parse_timestamp(point['created_at']) if point['created_at'] else None
-    before = client.find_restore_sessions(params['reason'], target_name, since)
-    reusable = [found for found in before if JOB_STATES.outcome(session_state(found)) != 'failed']
-    if reusable and not params['force']:
-        result.update(existing=True, session_id=reusable[0]['id'])
-        return module.finish_job(result, result['session_id'], session_reader(client))
-    if is_archived(raw_point) and not params['retrieve_archived']:
-        raise OperationFailed('Restore point %s is in the archive tier (data retrieval status %s). Set retrieve_archived: true '
-                              'to retrieve it first; retrieval can take hours.'
-                              % (point['id'], raw_point.get('dataRetrievalStatus') or 'None'), **result)
-    result['changed'] = True
-    if module.check_mode:
-        if is_archived(raw_point):
-            result['retrieval'] = {'request': build_retrieval_body(params)}
-        return result
-    if is_archived(raw_point):
-        retrieve(module, client, point, result)
-    known = {found['id'] for found in before}
-    result['session_id'] = start(client, point, result, known, since)
-    return module.finish_job(result, result['session_id'], session_reader(client))
-
-
-def retrieve(module, client, point, result):
-    """Retrieve an archive-tier point (or wait for a retrieval already under way) before restoring."""
-    params = module.params
-    retrieval = {'request': build_retrieval_body(params)}
-    result['retrieval'] = retrieval
-    raw = client.get_restore_point(point['id'])
-    if raw.get('dataRetrievalStatus') != 'Retrieving':
-        session = client.retrieve_data(point['id'], retrieval['request']) or {}
-        retrieval['session_id'] = session.get('id')
-    try:
-        waited = wait_for_job(lambda: _retrieval_state(client, point['id']), JOB_STATES, timeout=params['wait_timeout'],
-                              poll_interval=params['poll_interval'])
-    except WaitTimeout as exc:
-        raise OperationFailed('%s. The retrieval of restore point %s is still running.' % (exc.msg, point['id']),
-                              **result) from None
-    retrieval['wait'] = waited.as_dict()
-    if waited.outcome == 'failed':
-        raise OperationFailed('The retrieval of restore point %s from the archive tier failed; the restore was not started.'
-                              % point['id'], **result)
-
-
-def _retrieval_state(client, point_id):
-    raw = client.get_restore_point(point_id)
-    status = raw.get('dataRetrievalStatus')
-    if status == RETRIEVED:
-        return 'Success', raw
-    if status in ('Retrieving', 'None', None):
-        return 'Running', raw
-    return 'Error', raw
-
-
-def start(client, point, result, known, since):
-    """POST the restore and return the session id; find the session when the answer was lost."""
-    try:
-        session = client.start_restore(point['id'], result['request']) or {}
-    except ApiError as exc:
-        lost = isinstance(exc, ApiConnectionError) or exc.status in RETRY_IF_IDEMPOTENT or (exc.status and 200 <= exc.status < 300)
-        if not lost:
-            raise
-        # No answer, a proxy's 502/504 or an unreadable 2xx: the request may have reached the appliance,
-        # so report the session if one started rather than leave a running restore unreported.
-        session_id = find_new_session(client, result, since, known)
-        if session_id is None:
-            raise OperationFailed('The restore request was sent but its answer was lost (%s), and no new restore session for '
-                                  '%s appeared. Check the job sessions on the appliance before running again.'
-                                  % (exc.msg, result['target']['vm_name']), **result) from None
-        return session_id
-    if session.get('id'):
-        return session['id']
-    session_id = find_new_session(client, result, since, known)
-    if session_id is None:
-        raise OperationFailed('Veeam accepted the restore but named no job session, and none for %s appeared within %ss.'
-                              % (result['target']['vm_name'], SESSION_APPEAR_TIMEOUT), **result)
-    return session_id
-
-
-def find_new_session(client, result, since, known):
-    def newest_unknown():
-        fresh = [found for found in client.find_restore_sessions(result['request']['reason'], result['target']['vm_name'], since)
-                 if found['id'] not in known]
-        return ('Success', fresh[0]) if fresh else ('Running', None)
-    try:
-        return wait_for_job(newest_unknown, JOB_STATES, timeout=SESSION_APPEAR_TIMEOUT, poll_interval=1, max_interval=5).job['id']
-    except WaitTimeout:
-        return None
+        _checks.path_id(name, params[name], ID_EXAMPLE)
+    if params['to_alternative']:
+        check_alternative(params['to_alternative'])
+    elif not params['allow_overwrite']:
+        raise OptionError('A restore to the original place replaces the VM there: set allow_overwrite: true to confirm, '
+                          'or set to_alternative to restore elsewhere')
 
 
 def main():
-    module = RecoverOpsModule(ARGUMENT_SPEC, connection=VeeamAzureConnection, supports_check_mode=True)
-    check_options(module)
-    module.run(lambda client: restore(module, client))
+    module = RecoverOpsModule(ARGUMENT_SPEC, connection=VeeamAzureConnection, checks=check_options, supports_check_mode=True)
+    module.run(lambda client: run_restore(module, VmRestore(module, client)))
 
 
 if __name__ == '__main__':

@@ -11,8 +11,9 @@ version_added: 1.0.0
 description:
   - Lists the restore points of an Azure VM protected by Veeam Backup for Microsoft Azure, newest first, or gets one by id.
   - O(latest=true) asks the appliance for the newest point only (C(OnlyLatest=true)), one request however many points exist.
-  - Without O(latest) every page is read (C(Offset)/C(Limit) over C(totalCount)), so the appliance's default page of
-    100 never truncates the answer.
+  - Without O(latest) every page is read (C(Offset)/C(Limit)): up to C(totalCount) when the appliance gives it, and
+    on to an empty page when C(totalCount) is null (it is nullable, and no maximum page size is documented), so
+    neither the default page of 100 nor an appliance's own page cap truncates the answer.
   - A lookup that the appliance answers with C(202 Accepted) and an asynchronous operation is followed through
     C(/operations/{id}).
   - With O(api_version=v1) the module reads the archived appliance-wide listing C(GET /api/v1/restorePoints) of
@@ -32,7 +33,7 @@ options:
   vm_id:
     description:
       - Veeam's system id of the VM (the C(id) of C(/virtualMachines) or C(/protectedItem/virtualMachines), not the
-        Azure resource id). Mutually exclusive with O(vm_name).
+        Azure resource id, which has slashes). Mutually exclusive with O(vm_name).
     type: str
   vm_name:
     description:
@@ -46,8 +47,11 @@ options:
     default: false
   point_in_time:
     description:
-      - Return only the newest restore point created at or before this ISO 8601 time, e.g. V(2026-11-20T08:00:00Z).
-      - Sent as C(PointInTime); the newest point at or before it is then selected from the answer.
+      - Return only the newest restore point created at or before this ISO 8601 time (the second itself included),
+        e.g. V(2026-11-20T08:00:00Z).
+      - Selected from the whole listing of the VM. C(PointInTime) is not sent - the v8.1 reference documents it as
+        "restore points created on the specified date and time", an exact match, which would miss a time between
+        two points.
     type: str
 seealso:
   - module: recoverops.restore.veeam_azure_vm_restore
@@ -121,10 +125,13 @@ vm:
   type: dict
 '''
 
+from ansible_collections.recoverops.restore.plugins.module_utils import _checks
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
-from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z, newest_first
+from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import newest_first, select_restore_point
 from ansible_collections.recoverops.restore.plugins.module_utils._veeam_azure import (
     ARCHIVED_VERSION,
+    ID_EXAMPLE,
     VeeamAzureConnection,
     normalize_restore_point,
 )
@@ -139,20 +146,19 @@ ARGUMENT_SPEC = {
 SELECTORS = ('vm_id', 'vm_name', 'point_in_time')
 
 
-def check_options(module):
-    params = module.params
-    module.check_uuid('restore_point_id')
-    point_in_time = module.check_timestamp('point_in_time')
-    for name in ('vm_id', 'vm_name'):
-        if params[name] is not None and not params[name].strip():
-            module.fail_json(msg='%s must not be empty' % name)
+def check_options(params, module):
+    """Whole-string rules for every option, before any request; returns the point_in_time as a datetime."""
+    _checks.uuid('restore_point_id', params['restore_point_id'])
+    point_in_time = _checks.timestamp('point_in_time', params['point_in_time'])
+    _checks.path_id('vm_id', params['vm_id'], ID_EXAMPLE)
+    _checks.not_blank('vm_name', params['vm_name'])
     if params['api_version'] == ARCHIVED_VERSION:
         given = [name for name in ('restore_point_id', 'vm_id', 'vm_name') if params[name]]
         if given:
-            module.fail_json(msg='%s cannot be used with api_version: v1; the archived v1 listing has no VM filter and no '
-                                 'single-point read. Use api_version v8.1 (or v8, v7, v6).' % ', '.join(given))
+            raise OptionError('%s cannot be used with api_version: v1; the archived v1 listing has no VM filter and no '
+                              'single-point read. Use api_version v8.1 (or v8, v7, v6).' % ', '.join(given))
     elif not (params['restore_point_id'] or params['vm_id'] or params['vm_name']):
-        module.fail_json(msg='one of restore_point_id, vm_id or vm_name is required')
+        raise OptionError('one of restore_point_id, vm_id or vm_name is required')
     return point_in_time
 
 
@@ -166,25 +172,24 @@ def list_points(module, client, point_in_time):
     if params['vm_name']:
         vm = client.find_vm(params['vm_name'])
         result['vm'] = vm
-    raw_points = client.list_restore_points(vm['id'] if vm else None, latest=params['latest'], point_in_time=point_in_time)
+    raw_points = client.list_restore_points(vm['id'] if vm else None, latest=params['latest'])
     points = newest_first([normalize_restore_point(raw, vm) for raw in raw_points])
     if params['latest']:
         points = points[:1]
     if point_in_time:
-        limit = iso_z(point_in_time)
-        points = [point for point in points if point['created_at'] <= limit][:1]
+        chosen = select_restore_point(points, point_in_time)
+        points = [chosen] if chosen else []
     result['restore_points'] = points
     return result
 
 
 def main():
     module = RecoverOpsModule(
-        ARGUMENT_SPEC, connection=VeeamAzureConnection, supports_check_mode=True,
+        ARGUMENT_SPEC, connection=VeeamAzureConnection, checks=check_options, supports_check_mode=True,
         mutually_exclusive=[('vm_id', 'vm_name'), ('latest', 'point_in_time')]
         + [('restore_point_id', name) for name in SELECTORS] + [('restore_point_id', 'latest')],
     )
-    point_in_time = check_options(module)
-    module.run(lambda client: list_points(module, client, point_in_time))
+    module.run(lambda client: list_points(module, client, module.checked))
 
 
 if __name__ == '__main__':

@@ -503,17 +503,18 @@ class AwsBackupSim(SimServer):
         if point['generated']:
             raise RestoreFailure(f"Recovery point {point['arn']} has no backup data (synthetic recovery point).")
         target = job['target']
-        if target in self.tables or target in self.restored_tables:
+        if target in self.tables or (not self.dynamodb_endpoint and target in self.restored_tables):
             raise RestoreFailure(f'Table already exists: {target}')
         if not self.dynamodb_endpoint:
             self.restored_tables.add(target)
             return f'arn:aws:dynamodb:{self.region}:{self.account_id}:table/{target}'
         client = self.ddb()
+        # moto holds the truth: a table restored here and deleted since (a drill's cleanup) can be restored again.
         try:
             client.describe_table(TableName=target)
             raise RestoreFailure(f'Table already exists: {target}')
         except client.exceptions.ResourceNotFoundException:
-            pass
+            self.restored_tables.discard(target)
         try:
             answer = client.restore_table_from_backup(TargetTableName=target, BackupArn=point['backup_arn'])
             arn = answer['TableDescription']['TableArn']

@@ -106,6 +106,7 @@ class ClumioSim(SimServer):
         self._api('GET', '/datasources/aws/dynamodb-tables', 'aws-dynamodb-tables', self.list_tables)
         self._api('GET', '/datasources/aws/dynamodb-tables/{table_id}', 'aws-dynamodb-tables', self.get_table)
         self._api('GET', '/datasources/aws/environments', 'aws-environments', self.list_environments)
+        self._api('GET', '/datasources/aws/environments/{environment_id}', 'aws-environments', self.get_environment)
         self._api('GET', '/tasks', 'tasks', self.list_tasks)
         self._api('GET', '/tasks/{task_id}', 'tasks', self.get_task)
         self._api('PATCH', '/tasks/{task_id}', 'tasks', self.patch_task)
@@ -241,9 +242,24 @@ class ClumioSim(SimServer):
         if 'RANGE' in keys:
             doc['table_keys']['sort_key'] = {'name': keys['RANGE'], 'type': definitions.get(keys['RANGE'], 'S')}
         doc['item_count'] = len(table.get('items', []))
-        doc['is_deleted'] = False
+        doc['is_deleted'] = bool(table.get('is_deleted'))
         doc['_links'] = {'_self': {'href': f"/datasources/aws/dynamodb-tables/{table['id']}", 'templated': False, 'type': 'get'}}
         return doc
+
+    def _table_gone(self, table: dict[str, Any]) -> bool:
+        """A restored table deleted in DynamoDB since: Clumio's inventory marks it deleted (is_deleted)."""
+        if not table.get('restored') or table.get('is_deleted') or not self.dynamodb_endpoint:
+            return bool(table.get('is_deleted'))
+        env = next(env for env in self.environments if env['id'] == table['environment_id'])
+        session = boto3.session.Session(aws_access_key_id='testing', aws_secret_access_key='testing', region_name=env['aws_region'])
+        try:
+            session.client('dynamodb', endpoint_url=self.dynamodb_endpoint, config=BOTO_CONFIG).describe_table(TableName=table['name'])
+        except botocore.exceptions.ClientError as exc:
+            if exc.response.get('Error', {}).get('Code') != 'ResourceNotFoundException':
+                raise
+            table.update(is_deleted=True, deletion_timestamp=utc_iso(time.time()))
+            self.changed()
+        return bool(table.get('is_deleted'))
 
     def list_tables(self, request: Request) -> Response:
         doc = self._filter(request)
@@ -252,6 +268,8 @@ class ClumioSim(SimServer):
         found = []
         for table in self.tables.values():
             if 'name' in doc and doc['name']['$contains'] not in table['name']:
+                continue
+            if self._table_gone(table):  # the default listing returns active tables only
                 continue
             if any(field in doc and table.get(field) != doc[field]['$eq'] for field in ('account_native_id', 'aws_region', 'environment_id')):
                 continue
@@ -262,7 +280,14 @@ class ClumioSim(SimServer):
         table = self.tables.get(request.params['table_id'])
         if not table:
             return errors(404, 404, f"Table {request.params['table_id']} not found.")
+        self._table_gone(table)
         return json_response(200, self.render_table(table))
+
+    def get_environment(self, request: Request) -> Response:
+        env = next((env for env in self.environments if env['id'] == request.params['environment_id']), None)
+        if env is None:
+            return errors(404, 404, f"Environment {request.params['environment_id']} not found.")
+        return json_response(200, dict(env, services_enabled=['dynamodb'], connection_status='connected'))
 
     def list_environments(self, request: Request) -> Response:
         doc = self._filter(request)
@@ -334,15 +359,33 @@ class ClumioSim(SimServer):
             raise bad('kms_master_key_id must be specified for CUSTOMER_MANAGED.')
         if target.get('table_class') not in (None, 'STANDARD', 'STANDARD_INFREQUENT_ACCESS'):
             raise bad(f"table_class {target['table_class']!r} is not valid.")
+        return env
+
+    @staticmethod
+    def _check_indexes(target: dict[str, Any], source: dict[str, Any]) -> None:
+        """Projections, and DynamoDB's throughput rule that Clumio passes on: no index throughput on an
+        on-demand table (the billing mode given, else the source's), at least one unit of each otherwise."""
         for option in ('global_secondary_indexes', 'local_secondary_indexes'):
             for index in target.get(option) or []:
                 projection = index.get('projection') or {}
                 if (projection.get('projection_type') == 'INCLUDE') != bool(projection.get('non_key_attributes')):
                     raise bad(f"{option}: non_key_attributes must be non-empty exactly when projection_type is INCLUDE "
                               f"({index.get('index_name')}).")
-        if any(env_table['name'] == target['table_name'] and env_table['environment_id'] == env['id'] for env_table in self.tables.values()):
+        mode = target.get('billing_mode') or source.get('billing_mode') or 'PAY_PER_REQUEST'
+        for index in target.get('global_secondary_indexes') or []:
+            throughput = index.get('provisioned_throughput')
+            if throughput and mode == 'PAY_PER_REQUEST':
+                raise bad(f"One or more parameter values were invalid: ProvisionedThroughput should not be specified for index: "
+                          f"{index.get('index_name')} when BillingMode is PAY_PER_REQUEST")
+            if throughput and min(int(throughput.get('read_capacity_units') or 0), int(throughput.get('write_capacity_units') or 0)) < 1:
+                raise bad(f"One or more parameter values were invalid: ProvisionedThroughput of index {index.get('index_name')}: "
+                          f"read_capacity_units and write_capacity_units must be 1 or more")
+
+    def _check_free(self, target: dict[str, Any], env: dict[str, Any]) -> None:
+        """A table of that name in the environment that Clumio knows (and that was not deleted since): 409."""
+        if any(table['name'] == target['table_name'] and table['environment_id'] == env['id'] and not self._table_gone(table)
+               for table in self.tables.values()):
             raise HttpError(errors(409, 409, f"Table {target['table_name']} already exists in environment {env['id']}."))
-        return env
 
     def _new_task(self, kind: str, entity: dict[str, Any], parent: dict[str, Any], work: dict[str, Any]) -> dict[str, Any]:
         now = time.time()
@@ -371,6 +414,8 @@ class ClumioSim(SimServer):
         source_id, table = self._source_table(body.get('source'))
         env = self._check_target(body.get('target'))
         target = body['target']
+        self._check_indexes(target, table)
+        self._check_free(target, env)
         task = self._new_task('aws_dynamodb_table_restore',
                               {'id': table['id'], 'type': 'aws_dynamodb_table', 'value': target['table_name']},
                               {'id': env['id'], 'type': 'aws_environment', 'value': f"{env['account_native_id']}/{env['aws_region']}"},
@@ -407,7 +452,8 @@ class ClumioSim(SimServer):
         if 'email' in target and not (target['email'] or {}).get('recipient_emails'):
             raise bad('email.recipient_emails is required.')
         task = self._new_task('aws_dynamodb_records_restore', {'id': table['id'], 'type': 'aws_dynamodb_table', 'value': table['name']},
-                              {'id': table['environment_id'], 'type': 'aws_environment', 'value': table['aws_region']},
+                              {'id': table['environment_id'], 'type': 'aws_environment',
+                               'value': f"{table['account_native_id']}/{table['aws_region']}"},
                               {'kind': 'records', 'rows': len(rows)})
         self.count('record_restores_started')
         answer = {'task_id': task['id'], 'passcode': uuid.uuid4().hex[:8]}

@@ -71,16 +71,38 @@ def test_empty_page_stops_even_when_total_count_says_more():
     assert server.fetches == [(0, 5), (5, 5)]
 
 
-def test_without_total_count_a_short_page_is_the_last():
+def test_without_total_count_a_short_page_is_not_the_last():
+    # totalCount is nullable and no maximum page size is documented: a page shorter than Limit may be
+    # the server's cap, so only an empty page ends a listing without totalCount.
     pages = {0: list(range(10)), 10: [10, 11]}
     fetches = []
 
     def fetch(offset, limit):
         fetches.append(offset)
-        return {'results': pages.get(offset, [])}
+        return {'totalCount': None, 'results': pages.get(offset, [])}
 
     assert list(iter_offset_limit(fetch, page_size=10)) == list(range(12))
-    assert fetches == [0, 10]
+    assert fetches == [0, 10, 12]
+
+
+def test_a_null_total_count_and_a_page_cap_of_50_read_all_130():
+    server = OffsetServer(130, cap=50)
+    server.count = None
+    assert list(iter_offset_limit(server, page_size=100)) == list(range(130))
+    assert server.fetches == [(0, 100), (50, 100), (100, 100), (130, 100)]
+
+
+def test_a_given_total_count_and_a_page_cap_of_50_stop_at_the_total_without_an_empty_page():
+    server = OffsetServer(130, cap=50)
+    assert list(iter_offset_limit(server, page_size=100)) == list(range(130))
+    assert server.fetches == [(0, 100), (50, 100), (100, 100)]
+
+
+def test_a_null_total_count_with_max_items_stops_at_max_items():
+    server = OffsetServer(130, cap=50)
+    server.count = None
+    assert list(iter_offset_limit(server, page_size=100, max_items=60)) == list(range(60))
+    assert server.fetches == [(0, 60), (50, 10)]
 
 
 def test_offset_limit_is_lazy():

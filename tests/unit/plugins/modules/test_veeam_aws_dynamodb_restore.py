@@ -382,3 +382,37 @@ def test_bad_input_fails_before_any_call(veeam, run_module, overrides, names):
     veeam.find_restore_sessions.assert_not_called()
     veeam.start_restore.assert_not_called()
     veeam.get_session.assert_not_called()
+
+
+@pytest.mark.parametrize('value', ['a string', '', '["a", "list"]'])
+def test_a_dict_option_given_as_a_string_is_named_and_no_secret_leaks(veeam, run_module, value):
+    code, result = run_module(restore_module, args(authentication=value))
+    assert code == 1
+    assert result['msg'].startswith('authentication must be a dictionary of its suboptions')
+    assert CONNECTION['password'] not in str(result)
+    veeam.connect.assert_not_called()
+
+
+@pytest.mark.parametrize('option, value, says', [
+    ('target_table_name', 'orders-drill\n', 'target_table_name must be'),
+    ('restore_point_id', POINT_ID + '\n', 'restore_point_id must be a UUID'),
+    ('restore_point_id', '../sessions', 'restore_point_id must be a UUID'),
+    ('target_region', 'us-east-1\n', 'target_region must be an AWS region'),
+    ('target_region', 'us-east-1/x', 'target_region must be an AWS region'),
+    ('kms_key', 'alias/x\n', 'kms_key must be a non-empty string'),
+])
+def test_a_value_that_is_only_almost_right_fails_before_any_request(veeam, run_module, option, value, says):
+    code, result = run_module(restore_module, args(**{option: value}))
+    assert code == 1 and says in result['msg']
+    veeam.connect.assert_not_called()
+
+
+def test_capacity_units_are_bounded_and_a_large_quota_only_warns(veeam, run_module):
+    code, result = run_module(restore_module, args(capacity_mode='provisioned', read_capacity_units=10 ** 30, write_capacity_units=5))
+    assert code == 1 and 'read_capacity_units must be a whole number of capacity units' in result['msg']
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    code, result = run_module(restore_module, args(capacity_mode='provisioned', read_capacity_units=50000, write_capacity_units=5),
+                              check_mode=True)
+    assert code == 0, result
+    assert any("above the default DynamoDB quota" in str(warning) for warning in result.get("warnings", [])), result.get("warnings")
