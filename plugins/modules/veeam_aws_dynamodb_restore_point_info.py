@@ -135,6 +135,9 @@ table:
   type: dict
 '''
 
+import re
+
+from ansible_collections.recoverops.restore.plugins.module_utils import _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 from ansible_collections.recoverops.restore.plugins.module_utils._veeam_aws import (
     VeeamAwsConnection,
@@ -153,8 +156,22 @@ ARGUMENT_SPEC = {
     'latest': {'type': 'bool', 'default': False},
     'point_in_time': {'type': 'str'},
 }
+ORGANIZATION_ID = re.compile(r'o-[a-z0-9]{10,32}')
 SELECTORS = ('dynamodb_id', 'table_name', 'table_region', 'resource_aws_account_id', 'resource_aws_organization_id',
              'restore_point_aws_account_id', 'point_in_time')
+
+
+def check_options(params, _module):
+    """Each selector whole, before any request: "orders\n" is not a table name."""
+    _checks.uuid('restore_point_id', params['restore_point_id'])
+    _checks.uuid('dynamodb_id', params['dynamodb_id'])
+    _checks.table_name('table_name', params['table_name'])
+    _checks.region('table_region', params['table_region'])
+    _checks.account('resource_aws_account_id', params['resource_aws_account_id'])
+    _checks.account('restore_point_aws_account_id', params['restore_point_aws_account_id'])
+    _checks.whole('resource_aws_organization_id', params['resource_aws_organization_id'], ORGANIZATION_ID,
+                  'an AWS Organizations id such as o-a1b2c3d4e5')
+    return _checks.timestamp('point_in_time', params['point_in_time'])
 
 
 def list_points(module, client, point_in_time):
@@ -184,15 +201,12 @@ def list_points(module, client, point_in_time):
 
 def main():
     module = RecoverOpsModule(
-        ARGUMENT_SPEC, connection=VeeamAwsConnection, supports_check_mode=True,
+        ARGUMENT_SPEC, connection=VeeamAwsConnection, checks=check_options, supports_check_mode=True,
         mutually_exclusive=[('dynamodb_id', 'table_name'), ('latest', 'point_in_time')]
         + [('restore_point_id', name) for name in SELECTORS] + [('restore_point_id', 'latest')],
         required_by={'table_region': 'table_name'},
     )
-    module.check_uuid('restore_point_id')
-    module.check_uuid('dynamodb_id')
-    point_in_time = module.check_timestamp('point_in_time')
-    module.run(lambda client: list_points(module, client, point_in_time))
+    module.run(lambda client: list_points(module, client, module.checked))
 
 
 if __name__ == '__main__':
