@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 import datetime
+import math
 import re
 
 UTC = datetime.timezone.utc
 FIELDS = ('id', 'product', 'resource_id', 'resource_name', 'created_at', 'size_bytes', 'kind', 'region',
           'account', 'raw')
-_DURATION = re.compile(r'^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$')
+_DURATION = re.compile(r'\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*')
 _DURATION_UNITS = {'': 1, 's': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800}
 
 
@@ -64,10 +65,12 @@ def parse_duration(value):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = float(value)
     else:
-        match = _DURATION.match(str(value))
+        match = _DURATION.fullmatch(str(value))
         if not match:
             raise ValueError('%r is not a duration such as 3600, 90s, 15m, 24h, 7d or 1w' % (value,))
         seconds = float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+    if not math.isfinite(seconds):
+        raise ValueError('%r is not a duration such as 3600, 90s, 15m, 24h, 7d or 1w' % (value,))
     if seconds < 0:
         raise ValueError('%r is negative; a duration must be 0 or more' % (value,))
     return seconds
