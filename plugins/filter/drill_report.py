@@ -11,7 +11,8 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_duration, parse_timestamp
 
-JOB_FIELDS = ('id', 'status', 'outcome', 'started_at', 'finished_at', 'duration_seconds', 'created_resource', 'changed')
+JOB_FIELDS = ('id', 'product', 'state', 'outcome', 'reused', 'started_at', 'finished_at', 'finished_at_observed', 'duration_seconds',
+              'created_resource', 'changed')
 PHASE_COLOURS = {'find': '#6b7280', 'restore': '#2563eb', 'verify': '#7c3aed', 'cleanup': '#d97706'}
 
 
@@ -48,41 +49,89 @@ def _summarize_item(run):
     item, job = run['item'], run.get('job') or {}
     point = run.get('restore_point') or {}
     errors = [error for error in run.get('errors') or [] if error]
-    restore_started = job.get('started_at') or run.get('restore_requested_at')
-    restore_finished = job.get('finished_at')
-    # A point refused before any restore (too old for the RPO) is measured when it was refused.
-    rpo = _objective(_seconds_between(point.get('created_at'), restore_started or run.get('finished_at')), item.get('rpo'))
-    # A rerun that found the restore already done measures that restore, not a negative span.
-    rto_start = min(filter(None, (run.get('started_at'), restore_started)), key=parse_timestamp, default=None)
-    rto = _objective(_seconds_between(rto_start, restore_finished or run.get('finished_at')), item.get('rto'))
+    reused = bool(job.get('reused'))
+    phases, skew = _phases(run, job)
+    verified_end = next((phase['end'] for phase in reversed(phases) if phase['name'] in ('verify', 'restore')), None)
+    # RPO: the point's age when its restore started (or when it was refused); only when a point was found.
+    rpo_at = job.get('started_at') or run.get('restore_requested_at') or run.get('finished_at')
+    rpo = _objective(_seconds_between(point.get('created_at'), rpo_at) if point else None, item.get('rpo'))
+    # RTO: item start -> verified end, measured only for a restore this drill started and saw end.
+    measured = bool(job) and not reused and job.get('outcome') in ('succeeded', 'warning') and verified_end
+    rto = _objective(_seconds_between(run.get('started_at'), verified_end) if measured else None, item.get('rto'))
+    rto['not_measured'] = None if measured else ('reused restore %s of an earlier run' % job.get('id') if reused
+                                                 else 'nothing was restored')
     if job and job.get('outcome') not in ('succeeded', 'warning'):
-        errors.append(job.get('msg') or 'restore %s ended %s' % (job.get('id'), job.get('status')))
+        errors.append(job.get('msg') or 'restore %s ended %s' % (job.get('id'), job.get('state') or job.get('status')))
     for objective, label in ((rpo, 'RPO'), (rto, 'RTO')):
         if objective['met'] is False:
-            errors.append('%s not met: %ss achieved against %ss' % (label, objective['achieved_seconds'], objective['objective_seconds']))
+            errors.append('%s not met: %s achieved against %s' % (label, _fmt(objective['achieved_seconds']),
+                                                                  _fmt(objective['objective_seconds'])))
     errors += [check['msg'] for check in run.get('checks') or [] if not check.get('passed')]
     return {
         'name': item['name'], 'product': item.get('product'), 'status': 'failed' if errors else 'passed',
         'restore_point': {key: point.get(key) for key in ('id', 'created_at', 'resource_name', 'region')} if point else None,
         'job': {key: job.get(key) for key in JOB_FIELDS} if job else None,
-        'restore_seconds': job.get('duration_seconds'),
+        'reused': reused,
+        'restore_seconds': job.get('duration_seconds') if job and not reused else None,
         'rpo': rpo, 'rto': rto,
         'checks': run.get('checks') or [],
         'cleaned_up': run.get('cleaned_up', False),
-        'phases': [phase for phase in run.get('phases') or [] if phase.get('start') and phase.get('end')],
+        'phases': phases,
+        'clock_skew_seconds': skew,
         'errors': errors,
     }
+
+
+def _phases(run, job):
+    """find, restore, verify, cleanup from real times, in order and none negative.
+
+    The restore phase is the product's own job start and end; a product time outside the item's
+    span (clocks differ) is clamped to it and the largest shift reported as the skew.
+    """
+    start, end = run.get('started_at'), run.get('finished_at')
+    recorded = {phase['name']: phase for phase in run.get('phases') or [] if phase.get('start') and phase.get('end')}
+    phases, skew = [], 0.0
+    if 'find' in recorded:
+        phases.append(dict(recorded['find']))
+    if job and not job.get('reused') and job.get('started_at') and job.get('finished_at'):
+        floor = run.get('restore_requested_at') or start
+        restore = {'name': 'restore', 'start': job['started_at'], 'end': job['finished_at'],
+                   'observed': bool(job.get('finished_at_observed'))}
+        for key in ('start', 'end'):
+            clamped = _clamp(restore[key], floor, end)
+            skew = max(skew, abs(_seconds_between(restore[key], clamped) or 0))
+            restore[key] = clamped
+        phases.append(restore)
+    for name in ('verify', 'cleanup'):
+        if name in recorded:
+            phases.append(dict(recorded[name]))
+    for earlier, later in zip(phases, phases[1:]):
+        if parse_timestamp(later['start']) < parse_timestamp(earlier['end']):
+            later['start'] = earlier['end']
+        if parse_timestamp(later['end']) < parse_timestamp(later['start']):
+            later['end'] = later['start']
+    return phases, round(skew, 3)
+
+
+def _clamp(moment, low, high):
+    if low and parse_timestamp(moment) < parse_timestamp(low):
+        return low
+    if high and parse_timestamp(moment) > parse_timestamp(high):
+        return high
+    return moment
 
 
 def dr_drill_junit(report):
     """JUnit XML: one testsuite, one testcase per item, a <failure> with the reasons for a failed item."""
     cases = []
     for item in report['items']:
-        seconds = _seconds_between(item['phases'][0]['start'], item['phases'][-1]['end']) if item['phases'] else 0
-        body = ''
+        seconds = item['rto']['achieved_seconds']
+        if seconds is None:
+            seconds = _seconds_between(item['phases'][0]['start'], item['phases'][-1]['end']) if item['phases'] else 0
+        body = '<system-out>%s</system-out>' % escape('restore: %s; RTO: %s' % (_restore_text(item), _rto_text(item)))
         if item['status'] != 'passed':
             text = '\n'.join(item['errors'])
-            body = '<failure message=%s type="DrillFailure">%s</failure>' % (quoteattr(item['errors'][0]), escape(text))
+            body = '<failure message=%s type="DrillFailure">%s</failure>' % (quoteattr(item['errors'][0]), escape(text)) + body
         cases.append('    <testcase classname=%s name=%s time="%.3f">%s</testcase>' % (
             quoteattr('dr_drill.%s' % (item['product'] or 'unknown')), quoteattr(item['name']), seconds or 0, body))
     return '\n'.join([
@@ -105,6 +154,23 @@ def _fmt(seconds):
     return '%.0f s' % seconds
 
 
+def _restore_text(item):
+    job = item['job'] or {}
+    if item['reused']:
+        return 'reused %s of an earlier run' % job.get('id')
+    if not job:
+        return 'not started'
+    observed = ' (end observed)' if job.get('finished_at_observed') else ''
+    return '%s, %s%s' % (job.get('id'), _fmt(item['restore_seconds']), observed)
+
+
+def _rto_text(item):
+    rto = item['rto']
+    if rto.get('not_measured'):
+        return 'not measured (%s) / %s' % (rto['not_measured'], _fmt(rto['objective_seconds']))
+    return '%s / %s (%s)' % (_fmt(rto['achieved_seconds']), _fmt(rto['objective_seconds']), _met(rto))
+
+
 def _met(objective):
     return {True: 'met', False: 'MISSED', None: '-'}[objective['met']]
 
@@ -118,10 +184,9 @@ def dr_drill_markdown(report):
              '|---|---|---|---|---|---|---|']
     for item in report['items']:
         point = item['restore_point'] or {}
-        lines.append('| %s | %s | %s | %s | %s | %s / %s (%s) | %s / %s (%s) |' % (
-            item['name'], item['product'], item['status'], point.get('created_at') or '-', _fmt(item['restore_seconds']),
-            _fmt(item['rpo']['achieved_seconds']), _fmt(item['rpo']['objective_seconds']), _met(item['rpo']),
-            _fmt(item['rto']['achieved_seconds']), _fmt(item['rto']['objective_seconds']), _met(item['rto'])))
+        lines.append('| %s | %s | %s | %s | %s | %s / %s (%s) | %s |' % (
+            item['name'], item['product'], item['status'], point.get('created_at') or '-', _restore_text(item),
+            _fmt(item['rpo']['achieved_seconds']), _fmt(item['rpo']['objective_seconds']), _met(item['rpo']), _rto_text(item)))
     failures = [item for item in report['items'] if item['errors']]
     if failures:
         lines += ['', '## Failures', '']
@@ -160,12 +225,11 @@ def dr_drill_html(report):
     rows = []
     for item in report['items']:
         point = item['restore_point'] or {}
-        rows.append('<tr class="%s"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s / %s %s</td><td>%s / %s %s</td><td>%s</td></tr>' % (
+        rows.append('<tr class="%s"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s / %s %s</td><td>%s</td><td>%s</td></tr>' % (
             item['status'], html.escape(item['name']), html.escape(str(item['product'])), item['status'],
-            html.escape(str(point.get('created_at') or '-')), _fmt(item['restore_seconds']),
+            html.escape(str(point.get('created_at') or '-')), html.escape(_restore_text(item)),
             _fmt(item['rpo']['achieved_seconds']), _fmt(item['rpo']['objective_seconds']), _met(item['rpo']),
-            _fmt(item['rto']['achieved_seconds']), _fmt(item['rto']['objective_seconds']), _met(item['rto']),
-            html.escape('; '.join(item['errors'])) or '-'))
+            html.escape(_rto_text(item)), html.escape('; '.join(item['errors'])) or '-'))
     legend = ' '.join('<span style="color:%s">&#9632; %s</span>' % (colour, name) for name, colour in PHASE_COLOURS.items())
     return """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>%(name)s</title>

@@ -38,7 +38,7 @@ def test_summary_counts_and_objectives():
     orders = summary['items'][0]
     assert orders['status'] == 'passed'
     assert orders['rpo'] == {'objective_seconds': 86400.0, 'achieved_seconds': 28802.0, 'met': True}
-    assert orders['rto'] == {'objective_seconds': 300.0, 'achieved_seconds': 40.0, 'met': True}
+    assert orders['rto'] == {'objective_seconds': 300.0, 'achieved_seconds': 40.0, 'met': True, 'not_measured': None}
     assert summary['items'][1]['errors'] == ['Restore session j-customers ended Failed: boom']
     assert summary['duration_seconds'] == 60.0
     assert summary['longest_restore_seconds'] == 38.0
@@ -69,7 +69,8 @@ def test_a_point_refused_for_its_age_reports_the_rpo_it_missed():
     item = report(stale)['items'][0]
     assert item['rpo'] == {'objective_seconds': 3600.0, 'achieved_seconds': 28803.0, 'met': False}
     assert item['status'] == 'failed'
-    assert item['errors'] == ['the newest restore point p-stale ... no restore was started', 'RPO not met: 28803.0s achieved against 3600.0s']
+    assert item['errors'] == ['the newest restore point p-stale ... no restore was started', 'RPO not met: 8.0 h achieved against 60.0 min']
+    assert item['rto']['achieved_seconds'] is None and item['rto']['not_measured'] == 'nothing was restored'
 
 
 def test_junit_has_one_testcase_per_item_and_a_failure_for_failed_ones():
@@ -103,9 +104,44 @@ def test_markdown_and_html_show_every_item_and_phase():
     ET.fromstring(page[page.index('<svg'):page.index('</svg>') + len('</svg>')])  # the timeline is well-formed SVG
 
 
-def test_a_rerun_that_reused_an_earlier_restore_measures_that_restore():
+def test_a_rerun_that_reused_an_earlier_restore_is_marked_and_has_no_rto():
     reused = run('orders')
     reused['started_at'] = '2026-11-22T11:00:00Z'  # the drill ran again an hour later and found the restore done
+    reused['job']['reused'] = True
     item = report(reused)['items'][0]
-    assert item['rto']['achieved_seconds'] == 38.0
-    assert item['status'] == 'passed'
+    assert item['reused'] and item['rto']['achieved_seconds'] is None
+    assert item['rto']['not_measured'] == 'reused restore j-orders of an earlier run'
+    assert item['restore_seconds'] is None
+    assert [phase['name'] for phase in item['phases']] == ['find']
+    summary = report(reused)
+    assert 'reused j-orders of an earlier run' in FILTERS['dr_drill_markdown'](summary)
+    assert 'not measured (reused restore j-orders' in FILTERS['dr_drill_html'](summary)
+    assert 'reused j-orders' in FILTERS['dr_drill_junit'](summary)
+
+
+def test_phases_come_from_real_times_in_order_and_never_negative():
+    drill = run('orders')
+    drill['finished_at'] = '2026-11-22T10:01:00Z'
+    # The product's clock runs 5 s behind ours: its job "started" before we asked for it.
+    drill['job'].update(started_at='2026-11-22T09:59:57Z', finished_at='2026-11-22T10:00:40Z')
+    drill['phases'] = [{'name': 'find', 'start': '2026-11-22T10:00:00Z', 'end': '2026-11-22T10:00:02Z'},
+                       {'name': 'verify', 'start': '2026-11-22T10:00:41Z', 'end': '2026-11-22T10:00:50Z'},
+                       {'name': 'cleanup', 'start': '2026-11-22T10:00:50Z', 'end': '2026-11-22T10:00:55Z'}]
+    item = report(drill)['items'][0]
+    names = [phase['name'] for phase in item['phases']]
+    assert names == ['find', 'restore', 'verify', 'cleanup']
+    restore = item['phases'][1]
+    assert (restore['start'], restore['end']) == ('2026-11-22T10:00:02Z', '2026-11-22T10:00:40Z')
+    assert item['clock_skew_seconds'] == 5.0
+    for earlier, later in zip(item['phases'], item['phases'][1:]):
+        assert earlier['start'] <= earlier['end'] <= later['start'] <= later['end']
+    # RTO runs from the item's start to its verified end (the verify phase), not to the restore's end.
+    assert item['rto']['achieved_seconds'] == 50.0
+    page = FILTERS['dr_drill_html'](report(drill))
+    assert page.count('<rect ') == 4
+
+
+def test_a_failed_restore_has_no_rto_and_says_why():
+    item = report(run('orders', outcome='failed'))['items'][0]
+    assert item['rto']['achieved_seconds'] is None and item['rto']['met'] is None
+    assert item['status'] == 'failed'
