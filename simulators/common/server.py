@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from simulators.common import faults, tls
+from simulators.common import faults, tamper, tls
 
 # Query keys that could carry a secret are masked in the request log.
 SECRET_QUERY_KEYS = re.compile(r'pass|token|secret|key|code', re.IGNORECASE)
@@ -158,7 +158,7 @@ class SimServer:
         self.state_file = pathlib.Path(state_file) if state_file else None
         self.lock = threading.RLock()
         self.fault_injector = faults.FaultInjector()
-        self.config: dict[str, Any] = dict(self.DEFAULT_CONFIG)
+        self.config: dict[str, Any] = self.default_config()
         self.request_log: list[dict[str, Any]] = []
         self.counters: Counter[str] = Counter()
         # Secrets of earlier states: a reset must not hide a token a client may still print.
@@ -207,6 +207,10 @@ class SimServer:
     # A simulator whose restore jobs wait queue_s, run job_duration_s and end in job_outcome (or, per
     # target, outcome_by_target) names the outcomes it accepts here; the checks below are shared.
     JOB_OUTCOMES: tuple[str, ...] = ()
+
+    def default_config(self) -> dict[str, Any]:
+        """The product's settings and the shared ones (tamper.TAMPER_CONFIG: restores that bring back wrong data)."""
+        return {**tamper.TAMPER_CONFIG, **self.DEFAULT_CONFIG}
 
     def validate_config(self, key: str, value: Any) -> None:
         """Raise ValueError when a /_sim/config value is not acceptable."""
@@ -408,7 +412,7 @@ class SimServer:
         if not (self.state_file and self.state_file.exists()):
             return False
         doc = json.loads(self.state_file.read_text(encoding='utf-8'))
-        self.config = {**self.DEFAULT_CONFIG, **doc.get('config', {})}
+        self.config = {**self.default_config(), **doc.get('config', {})}
         self.fault_injector.configure(doc.get('faults', {}))
         self.restore_snapshot(doc['state'])
         return True
@@ -438,7 +442,7 @@ class SimServer:
             raise HttpError(json_response(400, {'error': f'body is not JSON: {exc}'})) from exc
 
     def _control_reset(self, _request: Request) -> Response:
-        self.config = dict(self.DEFAULT_CONFIG)
+        self.config = self.default_config()
         self.fault_injector.configure({})
         self.request_log.clear()
         self.counters.clear()
@@ -467,9 +471,10 @@ class SimServer:
             return json_response(400, {'error': 'the config must be a JSON object'})
         try:
             for key, value in doc.items():
-                if key not in self.DEFAULT_CONFIG:
-                    raise ValueError(f'unknown setting {key!r}; known: {sorted(self.DEFAULT_CONFIG)}')
-                self.validate_config(key, value)
+                if key not in self.default_config():
+                    raise ValueError(f'unknown setting {key!r}; known: {sorted(self.default_config())}')
+                if not tamper.validate(key, value):
+                    self.validate_config(key, value)
         except ValueError as exc:
             return json_response(400, {'error': str(exc)})
         self.config.update(doc)

@@ -340,7 +340,7 @@ class VeeamAwsSim(SimServer):
     def _create_in_moto(self, session: sessions.Session, target: restore.RestoreTarget) -> None:
         if not self.dynamodb_endpoint:
             return
-        restore.create_table(self.dynamodb_endpoint, self.tables[session.table_id], target)
+        restore.create_table(self.dynamodb_endpoint, self.tables[session.table_id], target, self.config)
         self.created_tables.append({'name': target.table_name, 'region': target.region, 'session_id': session.id,
                                     'created': utc_iso(time.time())})
 

@@ -10,6 +10,7 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
+from simulators.common.tamper import tamper
 from simulators.veeam_aws.api import bad_request, check_uuid
 from simulators.veeam_aws.model import TABLE_CLASSES, Table
 
@@ -145,7 +146,7 @@ def _to_dynamo(value: Any) -> Any:
     return value
 
 
-def create_table(endpoint: str, table: Table, target: RestoreTarget) -> None:
+def create_table(endpoint: str, table: Table, target: RestoreTarget, config: dict[str, Any] | None = None) -> None:
     """Create the target table in moto and write the backed-up items into it."""
     session = boto3.session.Session(aws_access_key_id='testing', aws_secret_access_key='testing', region_name=target.region)
     resource = session.resource('dynamodb', endpoint_url=endpoint, config=BOTO_CONFIG)
@@ -170,7 +171,8 @@ def create_table(endpoint: str, table: Table, target: RestoreTarget) -> None:
     if target.point_in_time_recovery:
         client.update_continuous_backups(TableName=target.table_name, PointInTimeRecoverySpecification={'PointInTimeRecoveryEnabled': True})
     with resource.Table(target.table_name).batch_writer() as writer:
-        for item in table.items:
+        key_names = [key['AttributeName'] for key in table.key_schema]
+        for item in tamper(table.items, key_names, config or {}):
             writer.put_item(Item=_to_dynamo(item))
 
 

@@ -215,3 +215,16 @@ def test_relative_seed_dates_keep_the_seeded_ages_across_a_restart(moto_url, tmp
         assert client.call('GET', POINTS, params=query).json()['results'][0]['createTimeUtc'] == newest['createTimeUtc']
     finally:
         second.stop()
+
+
+def test_a_tampered_restore_drops_and_corrupts_items_on_request(client, moto_url):
+    assert client.sim('POST', 'config', {'drop_items': -1}).status_code == 400
+    assert client.sim('POST', 'config', {'corrupt_items': True}).status_code == 400
+    assert client.sim('POST', 'config', {'corrupt_items': 1, 'drop_items': 2}).status_code == 200
+    session_id = client.call('POST', f'{POINTS}/{NEWEST_ORDERS_POINT}/restore', json=restore_body('orders-tampered')).json()['sessionId']
+    assert wait_for_end(client, session_id)['result'] == 'Success'
+    dynamodb = boto3.client('dynamodb', endpoint_url=moto_url, region_name='us-east-1',
+                            aws_access_key_id='testing', aws_secret_access_key='testing')
+    items = dynamodb.scan(TableName='orders-tampered')['Items']
+    assert len(items) == 23
+    assert sum(1 for item in items if {'S': 'corrupted-by-the-simulator'} in item.values()) == 1
