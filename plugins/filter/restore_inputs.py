@@ -4,10 +4,23 @@
 
 from __future__ import annotations
 
+from ansible.utils.display import Display
+
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_duration
 from ansible_collections.recoverops.restore.plugins.plugin_utils._products import identity_problems, request_problems
 
 VERIFY_KEYS = ('enabled', 'item_count', 'min_items', 'exact_count')
+DEFAULT_PRODUCT = 'veeam_aws'
+
+
+def restore_latest_product(product):
+    """The product, or the deprecated veeam_aws default with a deprecation warning when none was given."""
+    if product not in (None, ''):
+        return product
+    Display().deprecated('restore_latest_product was not set, so veeam_aws was assumed. That default is deprecated: '
+                         'set restore_latest_product (veeam_aws, veeam_azure, clumio, aws_backup or dynamodb)',
+                         version='2.0.0', collection_name='recoverops.restore')
+    return DEFAULT_PRODUCT
 
 
 def restore_request_problems(product, source, target, where='restore_latest'):
@@ -76,4 +89,4 @@ def _whole_at_least(value, minimum):
 class FilterModule:
     def filters(self):
         return {'restore_request_problems': restore_request_problems, 'restore_point_mismatch': restore_point_mismatch,
-                'dr_drill_plan_problems': dr_drill_plan_problems}
+                'dr_drill_plan_problems': dr_drill_plan_problems, 'restore_latest_product': restore_latest_product}

@@ -115,7 +115,7 @@ class Restore:
         raise NotImplementedError
 
     def finished(self, result):
-        """Called once the restore succeeded and was waited for (e.g. to tag what it created)."""
+        """Called once the restore succeeded (or ended with warnings) and was waited for (e.g. to tag what it created)."""
 
 
 def run_restore(module, restore):
@@ -150,6 +150,10 @@ def start(restore, result, known):
     for attempt in range(1, START_TRIES + 1):
         try:
             job_id = restore.start()
+        except OperationFailed as exc:
+            # The product refused before acting: still report what was asked (point, target, request).
+            exc.result = dict(result, **exc.result)
+            raise
         except Exception as exc:  # what a lost answer looks like differs by client; answer_lost() tells
             if not (answer_lost(exc) or outcome_unknown(exc)):
                 raise
@@ -216,7 +220,7 @@ def _finish(module, restore, result, job_id, reused):
         raise OperationFailed(_failure_message(restore, reader, job_id, raw, result), **result)
     if outcome == WARNING:
         module.warn('%s %s finished with warnings; see %s.log' % (restore.what.capitalize(), job_id, restore.key))
-    if outcome == SUCCEEDED and params['wait'] and not module.check_mode:
+    if outcome in (SUCCEEDED, WARNING) and params['wait'] and not module.check_mode:
         restore.finished(result)
     return result
 

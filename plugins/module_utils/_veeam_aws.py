@@ -145,6 +145,10 @@ class VeeamAwsClient:
                                   'table_region, or pass dynamodb_id.' % (name, len(tables), candidates))
         return tables[0]
 
+    # -- IAM roles (AmazonAccounts, tag IAMRoles of the REST reference) ---------------------------------
+    def list_iam_roles(self, search=None):
+        return list(self._pages(API + '/accounts/amazon', _compact(SearchPattern=search)))
+
     # -- restore points ------------------------------------------------------------------------------
     def list_restore_points(self, filters, max_items=None):
         """Restore points newest first; the server sorts, so `max_items=1` is one request."""
@@ -202,6 +206,13 @@ def normalize_restore_point(raw):
                          resource_name=raw.get('name'), created_at=_first(raw, CREATED_KEYS),
                          size_bytes=raw.get('size'), kind=raw.get('jobType'), region=raw.get('regionName'),
                          account=raw.get('resourceAwsAccountId'), raw=raw)
+
+
+def normalize_iam_role(raw):
+    """An IAM role added to the appliance: the `id` is what authentication.iam_role_id takes."""
+    role = raw.get('IAMRole') or raw.get('IAMRoleFromAnotherAccount') or {}
+    return {'id': raw.get('id'), 'name': raw.get('name'), 'description': raw.get('description'),
+            'aws_account_id': raw.get('awsid') or role.get('accountId'), 'role_name': role.get('roleName'), 'raw': raw}
 
 
 def session_state(session):

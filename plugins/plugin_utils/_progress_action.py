@@ -46,7 +46,7 @@ class ProgressAction(NormalAction):
             shown = 0
             while module.is_alive():
                 module.join(READ_INTERVAL)
-                shown = _show_new_lines(path, shown, host)
+                shown = show_new_lines(path, shown, host)
         if 'error' in outcome:
             raise outcome['error']
         return outcome['result']
@@ -77,7 +77,7 @@ def _with_variable(environment, name, value):
     return environments + [{name: value}]
 
 
-def _show_new_lines(path, shown, host):
+def show_new_lines(path, shown, host):
     """Display the lines after the first `shown` complete ones; returns how many are shown now."""
     try:
         with open(path, encoding='utf-8') as progress_file:

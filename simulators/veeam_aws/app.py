@@ -131,6 +131,8 @@ class VeeamAwsSim(SimServer):
         self._api('DELETE', '/api/v1/dynamoDb/restorePoints/{restorePointId}', self.delete_point)
         self._api('POST', '/api/v1/dynamoDb/restorePoints/{restorePointId}/restore', self.post_restore)
         self._api('GET', '/api/v1/dynamoDb/{dynamoDbId}', self.get_table)
+        self._api('GET', '/api/v1/accounts/amazon', self.list_iam_roles)
+        self._api('GET', '/api/v1/accounts/amazon/{amazonAccountId}', self.get_iam_role)
         self._api('GET', '/api/v1/sessions', self.list_sessions)
         self._api('GET', '/api/v1/sessions/{sessionId}', self.get_session)
         self._api('GET', '/api/v1/sessions/{sessionId}/log', self.get_session_log)
@@ -226,6 +228,22 @@ class VeeamAwsSim(SimServer):
                   and all(value is None or getattr(table, name) == value for name, value in filters.items())]
         tables = api.sort_items(tables, sorts, TABLE_SORT_KEYS)
         return api.page([model.render_table(table) for table in api.window(tables, offset, limit)], len(tables), request)
+
+    def list_iam_roles(self, request: Request) -> Response:
+        """AmazonAccountsGetAll (tag IAMRoles, 1.0-rev0 spec): the IAM roles added to the appliance."""
+        query = api.Query(request, ('SearchPattern', 'Offset', 'Limit', 'Sort'), repeatable=('Sort',))
+        offset, limit = query.paging()
+        descending = query.many('Sort', ('nameAsc', 'nameDesc')) == ['nameDesc']
+        pattern = (query.text('SearchPattern') or '').lower()
+        roles = sorted((role for role in self.iam_roles.values() if pattern in role['name'].lower()),
+                       key=lambda role: role['name'], reverse=descending)
+        return api.page([_render_iam_role(role) for role in api.window(roles, offset, limit)], len(roles), request)
+
+    def get_iam_role(self, request: Request) -> Response:
+        role_id = api.check_uuid(request.params['amazonAccountId'], 'amazonAccountId')
+        if role_id not in self.iam_roles:
+            raise api.not_found(f'IAM role {role_id} is not found.')
+        return json_response(200, _render_iam_role(self.iam_roles[role_id]))
 
     def get_table(self, request: Request) -> Response:
         table_id = api.check_uuid(request.params['dynamoDbId'], 'dynamoDbId')
@@ -431,3 +449,11 @@ class VeeamAwsSim(SimServer):
         self.points.update((point.id, point) for point in points)
         # Two sorted runs: Timsort merges them in linear time.
         table.points = sorted(table.points + points, key=lambda point: point.created)
+
+
+def _render_iam_role(role: dict[str, Any]) -> dict[str, Any]:
+    """An AmazonAccount of the 1.0-rev0 spec: the appliance's id for the role, its name and AWS account."""
+    return {'id': str(role['id']), 'name': role['name'], 'description': role.get('description', ''),
+            'awsid': str(role['account']), 'regionType': 'Global',
+            'IAMRole': {'roleName': role['name'], 'isDefault': False},
+            '_links': [{'rel': 'self', 'href': f"/api/v1/accounts/amazon/{role['id']}", 'method': 'GET'}]}

@@ -57,8 +57,12 @@ def test_each_product_has_a_restore_latest_task_folder_with_find_and_restore():
 
 
 def test_no_role_file_re_maps_a_products_job():
-    """The roles read the normalized `job`: no per-product summary of the product's own keys."""
-    assert not list((ROOT / 'roles').rglob('*/summarize.yml'))
+    """The roles read the normalized `job`: one product-neutral summary, naming no product's own keys."""
+    assert not list((ROOT / 'roles').glob('*/tasks/*/summarize.yml'))
+    summary = (ROOT / 'roles' / 'restore_latest' / 'tasks' / 'summarize.yml').read_text()
+    assert 'result.job' in summary
+    for product_key in ('.session', '.task', '.restore_job', '.table'):
+        assert product_key not in summary, product_key
 
 
 def test_each_product_has_its_action_group_and_simulator():
