@@ -230,7 +230,9 @@ job:
       description: RV(job.finished_at) minus RV(job.started_at).
       type: float
     created_resource:
-      description: What the restore creates, C({type: azure_vm, name, original_place, resource_group, region}); resource group and region when known.
+      description:
+        - What the restore creates - C(type) (V(azure_vm)), C(name), C(original_place), and C(resource_group) and
+          C(region) when the session's restored item or the request names them.
       type: dict
     request:
       description: The request sent (or that check mode would send), secrets masked.

@@ -11,8 +11,8 @@ version_added: 1.0.0
 description:
   - Lists the restore points of an Azure VM protected by Veeam Backup for Microsoft Azure, newest first, or gets one by id.
   - O(latest=true) asks the appliance for the newest point only (C(OnlyLatest=true)), one request however many points exist.
-  - Without O(latest) every page is read (C(Offset)/C(Limit)): up to C(totalCount) when the appliance gives it, and
-    on to an empty page when C(totalCount) is null (it is nullable, and no maximum page size is documented), so
+  - Without O(latest) every page is read with C(Offset) and C(Limit), up to C(totalCount) when the appliance gives it,
+    and on to an empty page when C(totalCount) is null (it is nullable, and no maximum page size is documented), so
     neither the default page of 100 nor an appliance's own page cap truncates the answer.
   - A lookup that the appliance answers with C(202 Accepted) and an asynchronous operation is followed through
     C(/operations/{id}).

@@ -4,6 +4,14 @@ Paths, query parameters and bodies follow the product's v8.1 OpenAPI spec (serve
 query parameter names are case-sensitive, bodies whose schema forbids extra properties are refused with
 a 400 ProblemDetails, and several lookups can answer 202 with an AsyncOperation. The archived v1
 listing of seed 003 (GET /api/v1/restorePoints) is served as that page shows it.
+
+Edges the spec leaves open are settings of /_sim/config, so tests can hold a client to the strict
+reading: `max_page_size` caps every page below Limit (no maximum is documented) and `null_total_count`
+answers totalCount null (it is nullable); PointInTime is an exact match ("restore points created on the
+specified date and time"); `require_service_account` refuses a VM restore without serviceAccountId (its
+description says "This parameter is required"); `serial_session_ids` gives sessions the short string ids
+of the v1 seed (/jobSessions/38). A VM a restore created is listed by GET /virtualMachines until
+POST /_sim/vms/delete removes it from Azure.
 """
 from __future__ import annotations
 
@@ -26,6 +34,7 @@ TIERS = ('Hot', 'Cool', 'Archive', 'Inferred', 'Cold')
 RETRIEVAL_STATUSES = ('None', 'Retrieving', 'Retrieved', 'Unknown')
 GENERATED_NS = uuid.UUID('6f9b3c2a-7d4e-4f10-9a8b-0c1d2e3f4a5b')
 MAX_GENERATED = 200_000
+LOCALIZED_TYPES = {'RestoreVms': 'VM Restore', 'RestorePointDataRetrieval': 'Restore Point Data Retrieval', 'PolicyBackup': 'Policy Backup'}
 DEFAULT_LIMIT = 100
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 
@@ -146,7 +155,7 @@ def window(items: list[Any], offset: int, limit: int) -> list[Any]:
     return items[offset:] if limit == -1 else items[offset:offset + limit]
 
 
-def page(results: list[Any], total: int, offset: int, limit: int, request: Request) -> Response:
+def page(results: list[Any], total: int | None, offset: int, limit: int, request: Request) -> Response:
     query = '&'.join(f'{name}={value}' for name, values in request.query.items() for value in values)
     return json_response(200, {'offset': offset, 'limit': limit, 'totalCount': total, 'results': results,
                                '_links': {'self': {'href': request.path + (f'?{query}' if query else '')}}})
@@ -159,7 +168,9 @@ class VeeamAzureSim(SimServer):
     DEFAULT_CONFIG = {
         'token_lifetime_s': 3600, 'refresh_token_lifetime_s': 1_209_600, 'job_duration_s': 3, 'job_outcome': 'Success',
         'retrieval_duration_s': 2, 'async_lookups': False, 'async_duration_s': 1, 'latency_ms': 0,
+        'max_page_size': 0, 'null_total_count': False, 'require_service_account': False, 'serial_session_ids': False,
     }
+    BOOLEAN_SETTINGS = ('async_lookups', 'null_total_count', 'require_service_account', 'serial_session_ids')
     COUNTER_NAMES = ('restores_started', 'retrievals_started', 'logins', 'refreshes', 'logouts', 'async_operations')
     SEED_DATE_KEYS = ('created', 'newest')
 
@@ -175,6 +186,9 @@ class VeeamAzureSim(SimServer):
         self.tokens = TokenStore()
         self.sessions: dict[str, dict[str, Any]] = {}
         self.operations: dict[str, dict[str, Any]] = {}
+        self.service_accounts: set[str] = set()
+        # [name, resource group, when] of every VM deleted from Azure (POST /_sim/vms/delete).
+        self.deleted_vms: list[list[Any]] = []
         super().__init__(seed_path, state_dir, **options)
 
     # ---- state ----------------------------------------------------------------------------------
@@ -202,6 +216,14 @@ class VeeamAzureSim(SimServer):
         for vm_points in self.points_by_vm.values():
             vm_points.sort(key=lambda point: point['created'])
         self.generated, self.tokens, self.sessions, self.operations = [], TokenStore(), {}, {}
+        self.service_accounts = {str(account['id']) for account in doc.get('service_accounts') or []}
+        self.deleted_vms = []
+        for seeded in doc.get('job_sessions') or []:
+            # Sessions of the product's own id form: the v1 seed links /jobSessions/38.
+            self.sessions[str(seeded['id'])] = {
+                'id': str(seeded['id']), 'type': seeded.get('type', 'PolicyBackup'), 'started': parse_iso(seeded['started']),
+                'duration': float(seeded.get('duration_s', 60)), 'outcome': seeded.get('outcome', 'Success'), 'reason': None,
+                'point_id': None, 'vm_name': self.vms[str(uuid.UUID(seeded['vm_id']))]['name'], 'target': None}
 
     @staticmethod
     def _point(point_id: str, vm_id: str, created: float, destination: str, size: int, tier: str) -> dict[str, Any]:
@@ -212,7 +234,7 @@ class VeeamAzureSim(SimServer):
         retrievals = {point_id: [point['retrieval_started'], point['retrieval_days']] for point_id, point in self.points.items()
                       if point['retrieval_started'] is not None}
         return {'seed': self.seed_doc, 'generated': self.generated, 'tokens': self.tokens.snapshot(), 'sessions': self.sessions,
-                'operations': self.operations, 'retrievals': retrievals}
+                'operations': self.operations, 'retrievals': retrievals, 'deleted_vms': self.deleted_vms}
 
     def restore_snapshot(self, doc: dict[str, Any]) -> None:
         self.load_seed(doc['seed'])
@@ -221,6 +243,7 @@ class VeeamAzureSim(SimServer):
         self.generated = list(doc['generated'])
         self.tokens.restore(doc['tokens'])
         self.sessions, self.operations = doc['sessions'], doc['operations']
+        self.deleted_vms = doc.get('deleted_vms', [])
         for point_id, (started, days) in doc['retrievals'].items():
             self.points[point_id].update(retrieval_started=started, retrieval_days=days)
 
@@ -242,10 +265,12 @@ class VeeamAzureSim(SimServer):
             if value not in OUTCOMES:
                 raise ValueError(f'job_outcome must be one of {list(OUTCOMES)}')
             return
-        if key == 'async_lookups':
+        if key in self.BOOLEAN_SETTINGS:
             if not isinstance(value, bool):
-                raise ValueError('async_lookups must be true or false')
+                raise ValueError(f'{key} must be true or false')
             return
+        if key == 'max_page_size' and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ValueError('max_page_size must be a whole number >= 0 (0: no cap)')
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ValueError(f'{key} must be a number >= 0')
 
@@ -268,6 +293,7 @@ class VeeamAzureSim(SimServer):
             self._api('GET', f'{base}/jobSessions/{{sessionId}}/restoredItems', self.get_restored_items)
         self._api('GET', '/api/v1/restorePoints', self.list_v1_points)
         self.route('POST', '/_sim/generate', self.sim_generate)
+        self.route('POST', '/_sim/vms/delete', self.sim_delete_vm)
 
     def _api(self, method: str, template: str, handler: Callable[[Request], Response]) -> None:
         def authorized(request: Request) -> Response:
@@ -342,27 +368,72 @@ class VeeamAzureSim(SimServer):
             body['lastBackup'] = utc_iso(points[-1]['created']) if points else None
         return body
 
-    def _vm_page(self, request: Request, protected: bool) -> Response:
-        allowed = ('Offset', 'Limit', 'SearchPattern', 'Sync', 'FlrSession', 'DataRetrievalStatuses') if protected else \
-            ('Offset', 'Limit', 'SearchPattern', 'Sync', 'SubscriptionId', 'RegionId', 'ResourceGroupId')
-        query = Query(request, allowed)
+    def _window(self, items: list[Any], offset: int, limit: int) -> list[Any]:
+        """One page; `max_page_size` caps it below Limit, as an appliance may (no maximum is documented)."""
+        cap = self.config['max_page_size']
+        if cap:
+            limit = cap if limit == -1 else min(limit, cap)
+        return window(items, offset, limit)
+
+    def _total(self, items: list[Any]) -> int | None:
+        return None if self.config['null_total_count'] else len(items)
+
+    def _protected_page(self, request: Request) -> Response:
+        query = Query(request, ('Offset', 'Limit', 'SearchPattern', 'Sync', 'FlrSession', 'DataRetrievalStatuses'))
         offset, limit = query.paging()
         query.boolean('Sync')
         pattern = (query.text('SearchPattern') or '').lower()
-        vms = [vm for vm in self.vms.values() if pattern in vm['name'].lower()]
-        if protected:
-            vms = [vm for vm in vms if self.points_by_vm.get(vm['id'])]
-        results = [self._render_vm(vm, protected) for vm in window(vms, offset, limit)]
-        body = {'offset': offset, 'limit': limit, 'totalCount': len(vms), 'results': results, '_links': {}}
+        vms = [vm for vm in self.vms.values() if pattern in vm['name'].lower() and self.points_by_vm.get(vm['id'])]
+        results = [self._render_vm(vm, True) for vm in self._window(vms, offset, limit)]
+        body = {'offset': offset, 'limit': limit, 'totalCount': self._total(vms), 'results': results, '_links': {}}
         if self.config['async_lookups']:
             return self._async(body)
         return json_response(200, body)
 
     def list_vms(self, request: Request) -> Response:
-        return self._vm_page(request, protected=False)
+        """GET /virtualMachines: the VM inventory (VirtualMachine), seeded VMs and the VMs restores created."""
+        query = Query(request, ('Offset', 'Limit', 'SubscriptionId', 'ResourceGroupId', 'TenantId', 'ServiceAccountId', 'RegionIds',
+                                'SearchPattern', 'ProtectionStatus', 'BackupDestination', 'ExistsState', 'VmFromProtectedRegions'))
+        offset, limit = query.paging()
+        exists = query.many('ExistsState', ('OnlyExists', 'OnlyDeleted', 'Unknown', 'All'))
+        pattern = (query.text('SearchPattern') or '').lower()
+        vms = [vm for vm in self._inventory() if pattern in vm['name'].lower()]
+        if 'OnlyExists' in exists:
+            vms = [vm for vm in vms if not vm['isDeleted']]
+        elif 'OnlyDeleted' in exists:
+            vms = [vm for vm in vms if vm['isDeleted']]
+        return page(self._window(vms, offset, limit), self._total(vms), offset, limit, request)
 
     def list_protected_vms(self, request: Request) -> Response:
-        return self._vm_page(request, protected=True)
+        return self._protected_page(request)
+
+    def _deleted_since(self, name: str, group: str, moment: float) -> bool:
+        return any(name.lower() == gone[0] and group.lower() == gone[1] and gone[2] >= moment for gone in self.deleted_vms)
+
+    def _inventory(self) -> list[dict[str, Any]]:
+        """Seeded VMs, then every VM a succeeded restore created, one per name and resource group."""
+        listed: dict[tuple[str, str], dict[str, Any]] = {}
+        for vm in self.vms.values():
+            listed[(vm['name'].lower(), vm['resource_group'].lower())] = self._inventory_vm(
+                vm['id'], vm['name'], vm['resource_group'], vm['region'], vm['subscription'], vm.get('vm_size'),
+                self._deleted_since(vm['name'], vm['resource_group'], 0))
+        for session in sorted(self.sessions.values(), key=lambda found: found['started']):
+            target = session['target']
+            if session['type'] != 'RestoreVms' or not target or self._status(session) not in ('Success', 'Warning'):
+                continue
+            done = session['started'] + session['duration']
+            vm_id = str(uuid.uuid5(GENERATED_NS, f"vm/{target['name'].lower()}/{target['resourceGroupName'].lower()}"))
+            listed[(target['name'].lower(), target['resourceGroupName'].lower())] = self._inventory_vm(
+                vm_id, target['name'], target['resourceGroupName'], target['regionName'], target.get('subscription'),
+                None, self._deleted_since(target['name'], target['resourceGroupName'], done))
+        return list(listed.values())
+
+    @staticmethod
+    def _inventory_vm(vm_id: str, name: str, group: str, region: str, subscription: str | None, size: str | None,
+                      deleted: bool) -> dict[str, Any]:
+        return {'id': vm_id, 'azureId': f'/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Compute/'
+                f'virtualMachines/{name}', 'name': name, 'azureEnvironment': 'Global', 'regionName': region, 'vmSize': size,
+                'isDeleted': deleted, 'subscriptionId': subscription, 'resourceGroupName': group, '_links': {}}
 
     def _async(self, result: Any) -> Response:
         """202 Accepted with an AsyncOperation; the result shows at /operations/{id} once it has run."""
@@ -420,7 +491,8 @@ class VeeamAzureSim(SimServer):
             points = sorted(self.points.values(), key=lambda point: point['created'])
         moment = query.time('PointInTime')
         if moment is not None:
-            points = [point for point in points if point['created'] <= moment]
+            # "Returns only restore points created on the specified date and time": an exact match.
+            points = [point for point in points if round(point['created'], 3) == round(moment, 3)]
         tiers = query.many('StorageAccessTier', TIERS)
         if tiers:
             points = [point for point in points if point['tier'] in tiers]
@@ -433,7 +505,7 @@ class VeeamAzureSim(SimServer):
                 newest[point['vm_id']] = point
             points = list(newest.values())
         # Oldest first, as the appliance lists them: clients must not rely on the order.
-        return page([self._render_point(point) for point in window(points, offset, limit)], len(points), offset, limit, request)
+        return page([self._render_point(point) for point in self._window(points, offset, limit)], self._total(points), offset, limit, request)
 
     def _find_point(self, request: Request) -> dict[str, Any]:
         point_id = request.params['restorePointId']
@@ -481,6 +553,11 @@ class VeeamAzureSim(SimServer):
         reason = body['reason']
         if not isinstance(reason, str) or not reason.strip():
             raise bad_request('reason', 'The reason field is required.')
+        account = body.get('serviceAccountId')
+        if account is None and self.config['require_service_account']:
+            raise bad_request('serviceAccountId', 'The ServiceAccountId field is required.')
+        if account is not None and str(account) not in self.service_accounts:
+            raise bad_request('serviceAccountId', f"Service account '{account}' is not found.")
         if self._retrieval_status(point) != 'Retrieved' and point['tier'] == 'Archive':
             raise HttpError(problem(400, 'Bad Request', f"Restore point {point['id']} is in the archive tier; retrieve its data first."))
         alternative = body.get('toAlternative')
@@ -489,7 +566,8 @@ class VeeamAzureSim(SimServer):
         vm = self.vms[point['vm_id']]
         target = {'name': (alternative or {}).get('name') or vm['name'],
                   'resourceGroupName': ((alternative or {}).get('resourceGroup') or {}).get('id') or vm['resource_group'],
-                  'regionName': ((alternative or {}).get('region') or {}).get('id') or vm['region']}
+                  'regionName': ((alternative or {}).get('region') or {}).get('id') or vm['region'],
+                  'subscription': ((alternative or {}).get('subscription') or {}).get('id') or vm['subscription']}
         session = self._new_session('RestoreVms', point, reason, self.config['job_duration_s'], self.config['job_outcome'], target)
         session['request'] = body
         self.count('restores_started')
@@ -508,17 +586,22 @@ class VeeamAzureSim(SimServer):
             'id': point['id'], 'pointInTime': point['pointInTime'], 'backupSizeBytes': point['backupSizeBytes'],
             'backupDestination': point['backupDestination'], '_embeddedResources': {},
             '_links': {'self': {'href': f"{base}/restorePoints/{point['id']}"}, 'BackupJob': {'href': f"{base}/jobSessions/{point['job']}"}},
-        } for point in window(points, offset, limit)]
-        return json_response(200, {'offset': offset, 'limit': limit, 'totalCount': len(points), 'results': results,
+        } for point in self._window(points, offset, limit)]
+        return json_response(200, {'offset': offset, 'limit': limit, 'totalCount': self._total(points), 'results': results,
                                    '_links': {'self': {'href': f'{base}/restorePoints?onlyLatest=False&offset={offset}&limit={limit}'}}})
 
     # ---- job sessions -----------------------------------------------------------------------------
     def _new_session(self, kind: str, point: dict[str, Any], reason: str | None, duration: float, outcome: str,
                      target: dict[str, Any] | None) -> dict[str, Any]:
-        session = {'id': str(uuid.uuid4()), 'type': kind, 'started': time.time(), 'duration': duration, 'outcome': outcome,
+        session = {'id': self._session_id(), 'type': kind, 'started': time.time(), 'duration': duration, 'outcome': outcome,
                    'reason': reason, 'point_id': point['id'], 'vm_name': self.vms[point['vm_id']]['name'], 'target': target}
         self.sessions[session['id']] = session
         return session
+
+    def _session_id(self) -> str:
+        if not self.config['serial_session_ids']:
+            return str(uuid.uuid4())
+        return str(max((int(known) for known in self.sessions if known.isdigit()), default=0) + 1)
 
     def _status(self, session: dict[str, Any]) -> str:
         elapsed = time.time() - session['started']
@@ -542,7 +625,7 @@ class VeeamAzureSim(SimServer):
         href = f"/api/v8.1/jobSessions/{session['id']}"
         body: dict[str, Any] = {
             'id': session['id'], 'type': session['type'],
-            'localizedType': 'VM Restore' if session['type'] == 'RestoreVms' else 'Restore Point Data Retrieval',
+            'localizedType': LOCALIZED_TYPES.get(session['type'], session['type']),
             'executionStartTime': utc_iso(session['started']), 'executionStopTime': utc_iso(stop) if stop is not None else None,
             'executionDuration': '%02d:%02d:%06.3f' % (seconds // 3600, seconds % 3600 // 60, seconds % 60),
             'status': status,
@@ -550,7 +633,7 @@ class VeeamAzureSim(SimServer):
         }
         if session['type'] == 'RestoreVms':
             body['restoreJobInfo'] = {'reason': session['reason'], 'backupPolicyDisplayName': 'vm-daily'}
-        else:
+        elif session['type'] == 'RestorePointDataRetrieval':
             body['restorePointDataRetrievalJobInfo'] = {'restorePointId': session['point_id'], 'daysToKeep': 1,
                                                         'dataRetrievalPriority': 'Normal'}
         return body
@@ -568,7 +651,7 @@ class VeeamAzureSim(SimServer):
         if statuses:
             found = [s for s in found if self._status(s) in statuses]
         found = [s for s in found if (since is None or s['started'] >= since) and (until is None or s['started'] <= until)]
-        return page([self._render_session(s) for s in window(found, offset, limit)], len(found), offset, limit, request)
+        return page([self._render_session(s) for s in self._window(found, offset, limit)], self._total(found), offset, limit, request)
 
     def _session(self, request: Request) -> dict[str, Any]:
         session = self.sessions.get(request.params['sessionId'])
@@ -585,10 +668,12 @@ class VeeamAzureSim(SimServer):
         session = self._session(request)
         status = self._status(session)
         start = utc_iso(session['started'])
-        log = [{'logTime': start, 'status': 'Success', 'message': f"Restore session started (reason: {session['reason']})",
+        what = 'Restore' if session['type'] == 'RestoreVms' else LOCALIZED_TYPES.get(session['type'], session['type'])
+        log = [{'logTime': start, 'status': 'Success', 'message': f"{what} session started (reason: {session['reason']})",
                 'resourceHashId': None, 'executionStartTime': start, 'executionDuration': '00:00:00'},
                {'logTime': start, 'status': 'Running' if status not in OUTCOMES else status,
-                'message': f"Restoring VM {session['vm_name']}" + (f" as {session['target']['name']}" if session['target'] else ''),
+                'message': (f"Restoring VM {session['vm_name']}" if session['type'] == 'RestoreVms' else f"Processing VM {session['vm_name']}")
+                + (f" as {session['target']['name']}" if session['target'] else ''),
                 'resourceHashId': None, 'executionStartTime': start, 'executionDuration': '00:00:01'}]
         if status == 'Error':
             log.append({'logTime': utc_iso(session['started'] + session['duration']), 'status': 'Error',
@@ -600,10 +685,10 @@ class VeeamAzureSim(SimServer):
         query = Query(request, ('NameSearchPattern', 'Offset', 'Limit'))
         offset, limit = query.paging()
         session = self._session(request)
-        items = [session['target']] if session['target'] else []
+        items = [{key: session['target'][key] for key in ('name', 'resourceGroupName', 'regionName')}] if session['target'] else []
         pattern = (query.text('NameSearchPattern') or '').lower()
         items = [item for item in items if pattern in item['name'].lower()]
-        return page(window(items, offset, limit), len(items), offset, limit, request)
+        return page(self._window(items, offset, limit), self._total(items), offset, limit, request)
 
     # ---- /_sim/generate -------------------------------------------------------------------------
     def sim_generate(self, request: Request) -> Response:
@@ -622,6 +707,21 @@ class VeeamAzureSim(SimServer):
         self.generated.append(request_doc)
         self.changed()
         return json_response(200, {'vm_id': vm_id, 'created': count, 'total': len(self.points_by_vm[vm_id])})
+
+    def sim_delete_vm(self, request: Request) -> Response:
+        """POST /_sim/vms/delete {name, resource_group}: the VM is deleted in Azure (a drill's cleanup)."""
+        try:
+            doc = request.json()
+            name, group = str(doc['name']), str(doc['resource_group'])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            return json_response(400, {'error': f'expected {{"name", "resource_group"}}: {exc!r}'})
+        known = [vm for vm in self._inventory() if vm['name'].lower() == name.lower() and vm['resourceGroupName'].lower() == group.lower()
+                 and not vm['isDeleted']]
+        if not known:
+            return json_response(404, {'error': f'no VM {name} in resource group {group}'})
+        self.deleted_vms.append([name.lower(), group.lower(), time.time()])
+        self.changed()
+        return json_response(200, {'deleted': name, 'resource_group': group})
 
     def _generate(self, vm_id: str, count: int, newest: float, interval_minutes: float) -> None:
         serial = len(self.points_by_vm[vm_id])

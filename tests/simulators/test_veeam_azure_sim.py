@@ -116,6 +116,24 @@ def test_the_default_page_is_100_and_paging_covers_total_count(client):
     assert len(everything['results']) == 250
 
 
+def test_a_page_cap_and_a_null_total_count(client):
+    client.sim('POST', 'config', {'max_page_size': 50, 'null_total_count': True})
+    first = client.call('GET', POINTS, params={'VirtualMachineId': DB, 'Offset': 0, 'Limit': 100}).json()
+    assert first['totalCount'] is None and len(first['results']) == 50
+    ids = []
+    offset = 0
+    while True:
+        results = client.call('GET', POINTS, params={'VirtualMachineId': DB, 'Offset': offset, 'Limit': 100}).json()['results']
+        if not results:
+            break
+        ids += [point['id'] for point in results]
+        offset += len(results)
+    assert len(set(ids)) == 250
+    assert len(client.call('GET', POINTS, params={'VirtualMachineId': DB, 'Limit': -1}).json()['results']) == 50
+    assert client.sim('POST', 'config', {'max_page_size': -1}).status_code == 400
+    assert client.sim('POST', 'config', {'null_total_count': 'yes'}).status_code == 400
+
+
 def test_query_parameters_are_case_sensitive(client):
     response = client.call('GET', POINTS, params={'virtualMachineId': DB})
     assert response.status_code == 400
@@ -133,9 +151,12 @@ def test_generate_10000_points_fast_and_only_latest(client):
     assert client.sim('POST', 'generate', {'vm_id': BIG, 'count': 0}).status_code == 400
 
 
-def test_point_in_time_and_point_fields(client):
-    page = client.call('GET', POINTS, params={'VirtualMachineId': WEB, 'PointInTime': '2026-11-19T12:00:00Z'}).json()
-    assert page['totalCount'] == 2
+def test_point_in_time_is_an_exact_match_and_point_fields(client):
+    # "Returns only restore points created on the specified date and time": a time between two points matches none.
+    between = client.call('GET', POINTS, params={'VirtualMachineId': WEB, 'PointInTime': '2026-11-19T12:00:00Z'}).json()
+    assert between['totalCount'] == 0 and between['results'] == []
+    exact = client.call('GET', POINTS, params={'VirtualMachineId': WEB, 'PointInTime': '2026-11-19T02:00:00Z'}).json()
+    assert [point['id'] for point in exact['results']] == ['0d6a3c1b-1111-4a2b-8c3d-000000000002']
     point = client.call('GET', f'{POINTS}/{ARCHIVED_WEB}').json()
     assert point['accessTier'] == 'Archive' and point['dataRetrievalStatus'] == 'None'
     assert point['vmName'] == 'web-01' and point['backupDestination'] == 'AzureBlob'
@@ -223,6 +244,65 @@ def test_archive_points_must_be_retrieved_first(client):
     assert client.call('POST', f'{POINTS}/{ARCHIVED_WEB}/restoreVirtualMachine', json=alt_body()).status_code == 202
     not_archived = client.call('POST', f'{POINTS}/{NEWEST_WEB}/retrieveData', json={'dataRetrievalPriority': 'Normal'})
     assert not_archived.status_code == 409
+
+
+def test_the_vm_inventory_lists_restored_vms_until_they_are_deleted(client):
+    client.sim('POST', 'config', {'job_duration_s': 0.3})
+    body = alt_body()
+    body['toAlternative']['resourceGroup'] = {'id': 'rg-drill'}
+    session = client.call('POST', f'{POINTS}/{NEWEST_WEB}/restoreVirtualMachine', json=body).json()
+
+    def listed(**params):
+        return [(vm['name'], vm['resourceGroupName'], vm['isDeleted'])
+                for vm in client.call('GET', f'{API}/virtualMachines', params={'SearchPattern': 'web-01-drill', **params}).json()['results']]
+
+    assert listed() == []  # the VM exists once the restore succeeded
+    wait_for(client, session['id'])
+    assert listed(ExistsState='OnlyExists') == [('web-01-drill', 'rg-drill', False)]
+    assert client.sim('POST', 'vms/delete', {'name': 'web-01-drill', 'resource_group': 'rg-drill'}).status_code == 200
+    assert listed(ExistsState='OnlyExists') == []
+    assert listed(ExistsState='All') == [('web-01-drill', 'rg-drill', True)]
+    assert client.sim('POST', 'vms/delete', {'name': 'web-01-drill', 'resource_group': 'rg-drill'}).status_code == 404
+    again = client.call('POST', f'{POINTS}/{NEWEST_WEB}/restoreVirtualMachine', json=body).json()
+    wait_for(client, again['id'])
+    assert listed(ExistsState='OnlyExists') == [('web-01-drill', 'rg-drill', False)]
+    # VirtualMachine has no Sync parameter (ProtectedVirtualMachine has)
+    assert client.call('GET', f'{API}/virtualMachines', params={'Sync': 'true'}).status_code == 400
+    items = client.call('GET', f"{API}/jobSessions/{session['id']}/restoredItems").json()['results']
+    assert items == [{'name': 'web-01-drill', 'resourceGroupName': 'rg-drill', 'regionName': 'westeurope'}]
+
+
+def test_service_accounts_are_checked_and_can_be_required(client):
+    unknown = client.call('POST', f'{POINTS}/{NEWEST_WEB}/restoreVirtualMachine', json=alt_body(serviceAccountId='nope'))
+    assert unknown.status_code == 400 and 'serviceAccountId' in unknown.json()['errors']
+    client.sim('POST', 'config', {'require_service_account': True})
+    missing = client.call('POST', f'{POINTS}/{NEWEST_WEB}/restoreVirtualMachine', json=alt_body())
+    assert missing.status_code == 400 and missing.json()['errors'] == {'serviceAccountId': ['The ServiceAccountId field is required.']}
+    assert client.sim('GET', 'counters').json()['restores_started'] == 0
+    given = client.call('POST', f'{POINTS}/{NEWEST_WEB}/restoreVirtualMachine',
+                        json=alt_body(serviceAccountId='5c1f0b6e-3a2d-4e7f-9a8b-1c2d3e4f5a6b'))
+    assert given.status_code == 202
+
+
+def test_session_ids_in_the_products_own_form(client):
+    seeded = client.call('GET', f'{API}/jobSessions/38')
+    assert seeded.status_code == 200 and seeded.json()['id'] == '38' and seeded.json()['type'] == 'PolicyBackup'
+    assert 'restoreJobInfo' not in seeded.json() and 'restorePointDataRetrievalJobInfo' not in seeded.json()
+    client.sim('POST', 'config', {'serial_session_ids': True})
+    session = client.call('POST', f'{POINTS}/{NEWEST_WEB}/restoreVirtualMachine', json=alt_body()).json()
+    assert session['id'] == '39'
+    assert client.call('GET', f'{API}/jobSessions/39').json()['restoreJobInfo']['reason'] == 'DR drill'
+    restores = client.call('GET', f'{API}/jobSessions', params={'Types': 'RestoreVms'}).json()['results']
+    assert [found['id'] for found in restores] == ['39']
+
+
+@pytest.mark.parametrize('kind', ['drop-after', 'truncate-after'])
+def test_a_lost_answer_to_a_restore_still_started_it(client, kind):
+    client.sim('POST', 'faults', {'rate': 1.0, 'kinds': [kind], 'methods': ['POST'], 'paths': 'restoreVirtualMachine$', 'limit': 1})
+    with pytest.raises((requests.ConnectionError, ValueError)):
+        client.call('POST', f'{POINTS}/{NEWEST_WEB}/restoreVirtualMachine', json=alt_body()).json()
+    listed = client.call('GET', f'{API}/jobSessions', params={'Types': 'RestoreVms'}).json()
+    assert listed['totalCount'] == 1 and client.sim('GET', 'counters').json()['restores_started'] == 1
 
 
 # ---- framework: faults and persistence --------------------------------------------------------------------------

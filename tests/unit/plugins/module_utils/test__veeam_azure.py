@@ -74,11 +74,51 @@ def test_latest_is_one_request_with_only_latest(azure, session):
     assert session.calls[0].params['OnlyLatest'] == 'true'
 
 
-def test_point_in_time_is_sent_as_point_in_time(azure, session):
-    from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_timestamp
-    session.add(page([], 0))
-    azure().list_restore_points(VM_ID, point_in_time=parse_timestamp('2026-11-20T12:00:00+01:00'))
-    assert session.calls[0].params['PointInTime'] == '2026-11-20T11:00:00Z'
+def test_point_in_time_is_never_sent(azure, session):
+    # PointInTime is documented as an exact match ("created on the specified date and time"): the module selects
+    # at or before from the whole listing instead.
+    session.add(page([raw_point(1)], 1))
+    azure().list_restore_points(VM_ID)
+    assert 'PointInTime' not in session.calls[0].params
+
+
+def test_a_null_total_count_and_a_page_cap_of_50_still_read_all_130_points(azure, session):
+    # totalCount is nullable and no maximum page size is documented (issue 16 item 2).
+    session.add(*[answer(200, {'offset': offset, 'limit': 100, 'totalCount': None,
+                               'results': [raw_point(i) for i in range(offset, min(offset + 50, 130))]})
+                  for offset in (0, 50, 100, 130)])
+    points = azure().list_restore_points(VM_ID)
+    assert len(points) == 130 and len({point['id'] for point in points}) == 130
+    assert [call.params['Offset'] for call in session.calls] == [0, 50, 100, 130]
+
+
+def test_every_id_in_a_path_is_one_quoted_segment(azure, session):
+    session.add(answer(200, {'id': 'x'}), answer(200, {'id': 'y', 'status': 'Success'}), page([], 0))
+    client = azure()
+    client.get_restore_point('../jobSessions')
+    client.get_session('38?x=1#y')
+    client.get_restored_items('a/b')
+    assert [call.url for call in session.calls] == [
+        POINTS + '/..%2FjobSessions', BASE + '/api/v8.1/jobSessions/38%3Fx%3D1%23y', BASE + '/api/v8.1/jobSessions/a%2Fb/restoredItems']
+
+
+@pytest.mark.parametrize('listed, expected', [
+    ([{'name': 'WEB-01-drill', 'resourceGroupName': 'RG-Drill', 'isDeleted': False}], True),
+    ([{'name': 'web-01-drill', 'resourceGroupName': 'rg-other', 'isDeleted': False}], False),
+    ([{'name': 'web-01-drill', 'resourceGroupName': 'rg-drill', 'isDeleted': True}], False),
+    ([{'name': 'web-01-drill-2', 'resourceGroupName': 'rg-drill', 'isDeleted': False}], False),
+    ([], False),
+])
+def test_vm_exists_reads_the_inventory(azure, session, listed, expected):
+    session.add(page(listed, len(listed)))
+    assert azure().vm_exists('web-01-drill', 'rg-drill') is expected
+    assert session.calls[0].url == BASE + '/api/v8.1/virtualMachines'
+    assert session.calls[0].params['SearchPattern'] == 'web-01-drill' and session.calls[0].params['ExistsState'] == 'OnlyExists'
+
+
+def test_vm_exists_is_unknown_when_the_inventory_is_refused(azure, session):
+    session.add(answer(403, {'title': 'Forbidden', 'status': 403}))
+    assert azure().vm_exists('web-01-drill') is None
 
 
 def test_a_202_async_operation_is_followed_to_its_result(azure, session, clock):
@@ -186,7 +226,7 @@ def test_find_restore_sessions_matches_reason_and_restored_vm(azure, session):
                 {'id': 's3', 'status': 'Running', 'executionStartTime': '2026-11-22T12:00:00Z', 'restoreJobInfo': {'reason': 'drill'}}]
     session.add(page(sessions, 3), page([{'name': 'web-01-drill'}], 1), page([{'name': 'web-01-other'}], 1))
     found = azure().find_restore_sessions('drill', 'web-01-drill', None)
-    assert [item['id'] for item in found] == ['s1']
+    assert [(found_session['id'], item) for found_session, item in found] == [('s1', {'name': 'web-01-drill'})]
     assert session.calls[0].params['Types'] == 'RestoreVms'
     assert session.calls[1].url.endswith('/jobSessions/s1/restoredItems')
 

@@ -62,6 +62,19 @@ def test_point_in_time_selects_the_newest_at_or_before(azure, run_module):
     code, result = run_module(info_module, {'vm_id': VM['id'], 'point_in_time': '2026-11-06T00:00:00Z'})
     assert code == 0
     assert [point['created_at'] for point in result['restore_points']] == ['2026-11-05T02:00:00Z']
+    assert azure.list_restore_points.call_args.kwargs == {'latest': False}  # the whole listing, no PointInTime
+
+
+def test_point_in_time_includes_a_point_of_that_very_second(azure, run_module):
+    azure.list_restore_points.return_value = [raw(3), dict(raw(5), pointInTime='2026-11-05T02:00:00.9Z'), raw(9)]
+    code, result = run_module(info_module, {'vm_id': VM['id'], 'point_in_time': '2026-11-05T02:00:00Z'})
+    assert code == 0 and [point['id'] for point in result['restore_points']] == [raw(5)['id']]
+
+
+def test_point_in_time_before_every_point_returns_none(azure, run_module):
+    azure.list_restore_points.return_value = [raw(3), raw(9)]
+    code, result = run_module(info_module, {'vm_id': VM['id'], 'point_in_time': '2026-11-01T00:00:00Z'})
+    assert code == 0 and result['restore_points'] == []
 
 
 def test_v1_lists_the_archived_listing(azure, run_module):
@@ -80,6 +93,11 @@ def test_v1_lists_the_archived_listing(azure, run_module):
     ('latest', {'vm_id': VM['id'], 'latest': True, 'point_in_time': '2026-11-01T00:00:00Z'}),
     ('restore_point_id', {'restore_point_id': 'nope'}),
     ('vm_name', {'vm_name': '  '}),
+    ('vm_name', {'vm_name': 'db-01\n'}),
+    ('restore_point_id', {'restore_point_id': '00000000-0000-4000-8000-000000000003\n'}),
+    ('vm_id', {'vm_id': VM['id'] + '\n'}),
+    ('vm_id', {'vm_id': '../restorePoints'}),
+    ('vm_id', {'vm_id': 'a?b'}),
     ('api_version', {'vm_id': VM['id'], 'api_version': '8.1'}),
 ])
 def test_bad_input_before_any_call(azure, run_module, option, arguments):
@@ -101,8 +119,23 @@ def test_session_info_reads_session_log_and_items(azure, run_module):
     assert result['session']['log'] == [{'message': 'Restoring'}]
 
 
+@pytest.mark.parametrize('session_id', ['38', '43b3beeb-f1e5-4f8f-bbed-2a5101c16ceb'])
+def test_session_info_accepts_the_products_session_ids(azure, run_module, session_id):
+    azure.get_session.return_value = {'id': session_id, 'type': 'PolicyBackup', 'status': 'Success'}
+    azure.get_session_log.return_value = []
+    azure.get_restored_items.return_value = []
+    code, result = run_module(session_module, {'session_id': session_id})
+    assert code == 0, result
+    assert azure.get_session.call_args.args[1] == session_id and result['session']['id'] == session_id
+
+
 @pytest.mark.parametrize('option, arguments', [
-    ('session_id', {'session_id': '12'}),
+    ('session_id', {'session_id': '38\n'}),
+    ('session_id', {'session_id': '38/../39'}),
+    ('session_id', {'session_id': '38?x=1'}),
+    ('session_id', {'session_id': '38#x'}),
+    ('session_id', {'session_id': '..'}),
+    ('session_id', {'session_id': ' 38'}),
     ('api_version', {'session_id': '43b3beeb-f1e5-4f8f-bbed-2a5101c16ceb', 'api_version': 'v1'}),
 ])
 def test_session_info_bad_input(azure, run_module, option, arguments):
