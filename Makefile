@@ -22,7 +22,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo test venv collection sanity units sim-units integration molecule report-render chromium awx-runner ee docs-lint bench bench-smoke faults lint build changelog \
+.PHONY: help demo test venv collection sanity units sim-units integration molecule report-render chromium awx-runner examples ee docs-lint bench bench-smoke faults lint build changelog \
         sim-up sim-down lock clean ansible-test-bootstrap
 
 help:
@@ -61,7 +61,7 @@ sim-down:
 
 ## ---- tests -------------------------------------------------------------------------------------
 test: venv
-	$(MAKE) changelog lint docs-lint build sanity units sim-units integration molecule report-render awx-runner ee bench-smoke
+	$(MAKE) changelog lint docs-lint build sanity units sim-units integration molecule report-render awx-runner examples ee bench-smoke
 	@echo "make test: all passed"
 
 changelog: venv
@@ -111,6 +111,12 @@ awx-runner: build
 	rm -rf $(BUILD)/runner-collections
 	$(BIN)/ansible-galaxy collection install --force -p $(BUILD)/runner-collections $(DIST)/recoverops-restore-$(VERSION).tar.gz
 	$(BIN)/python tools/run_awx_drill.py --state-dir $(BUILD)/sim-awx --collections $(BUILD)/runner-collections
+
+# Every file in examples/ as written, from the built tarball, with only the simulators' env.sh as settings.
+examples: build
+	rm -rf $(BUILD)/examples-collections
+	$(BIN)/ansible-galaxy collection install --force -p $(BUILD)/examples-collections $(DIST)/recoverops-restore-$(VERSION).tar.gz
+	$(BIN)/python tools/run_examples.py --state-dir $(BUILD)/sim-examples --collections $(BUILD)/examples-collections
 
 # The execution environment's build context (no image: there is no container engine here), and
 # what ansible-builder reads from the collection's own meta/execution-environment.yml.

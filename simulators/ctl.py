@@ -21,9 +21,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Callable
 
-import yaml
+try:
+    import yaml
 
-from simulators.common.server import SEED_DATES
+    from simulators.common.server import SEED_DATES
+except ImportError:  # main() says what to do: run with the repository's virtualenv
+    yaml = None
+    SEED_DATES = ('relative', 'fixed')
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 HEALTH_TIMEOUT_S = 30.0
@@ -39,8 +43,11 @@ def _first_password_user(seed: pathlib.Path) -> dict:
 
 def _veeam_aws_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, str]:
     user = _first_password_user(seed)
+    role = yaml.safe_load(seed.read_text(encoding='utf-8'))['iam_roles'][0]
     return {'VEEAM_AWS_SERVER': url, 'VEEAM_AWS_USERNAME': user['username'], 'VEEAM_AWS_PASSWORD': str(user['password']),
-            'SIM_CA_PATH': ca_path}
+            'VEEAM_AWS_CA_PATH': ca_path, 'SIM_CA_PATH': ca_path,
+            # What a playbook needs from the seed: the IAM role a restore authenticates with.
+            'VEEAM_AWS_SIM_IAM_ROLE_ID': str(role['id']), 'VEEAM_AWS_SIM_IAM_ROLE_NAME': str(role['name'])}
 
 
 def _veeam_azure_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, str]:
@@ -170,6 +177,7 @@ def up(state_dir: pathlib.Path, only: list[str], seed_dates: str = 'relative') -
         (state_dir / 'endpoints.json').write_text(json.dumps(endpoints, indent=2) + '\n', encoding='utf-8')
     write_env(state_dir, env)
     status(state_dir)
+    usage(state_dir, env)
 
 
 def restart(state_dir: pathlib.Path, only: list[str]) -> None:
@@ -240,6 +248,32 @@ def status(state_dir: pathlib.Path) -> None:
         print(f"{name:12} {endpoints.get(name, '-'):32} pid {pid} {state}")
 
 
+# Names whose values are secrets: `up` names them, never prints them.
+SECRET_NAMES = ('PASSWORD', 'TOKEN', 'SECRET')
+
+
+def usage(state_dir: pathlib.Path, env: dict[str, str]) -> None:
+    """How to use the simulators from a shell: what env.sh sets (secrets by name only) and the seed's ids."""
+    print(f'\nTo use them from your shell:  source {state_dir / "env.sh"}')
+    print('It sets (the modules read these, as an AWX credential would inject them):')
+    for name, value in env.items():
+        shown = '(secret)' if any(word in name for word in SECRET_NAMES) else value
+        print(f'  {name}={shown}')
+    print('Then run a playbook with the repository\'s virtualenv, e.g.\n'
+          '  .venv/bin/ansible-playbook examples/demo_veeam_aws.yml\n'
+          '  .venv/bin/ansible-playbook recoverops.restore.dr_drill -e @examples/dr_drill_simulators.yml')
+
+
+def check_requirements() -> str | None:
+    """A message when this Python lacks what the simulators need (they run moto, boto3 and PyYAML)."""
+    import importlib.util  # pylint: disable=import-outside-toplevel
+    missing = [name for name in ('yaml', 'moto', 'boto3', 'flask', 'cryptography') if importlib.util.find_spec(name) is None]
+    if not missing:
+        return None
+    return (f'this Python ({sys.executable}) lacks {", ".join(missing)}, which the simulators need: run them with the '
+            f'repository\'s virtualenv (make venv, then .venv/bin/python -m simulators.ctl up), which requirements-test.txt pins')
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog='python -m simulators.ctl', description='Start and stop the bundled simulators.')
     parser.add_argument('command', choices=('up', 'down', 'status', 'restart'))
@@ -250,6 +284,10 @@ def main(argv: list[str] | None = None) -> int:
                              'fixed keeps the dates written in the seeds (the integration tests name them)')
     args = parser.parse_args(argv)
     state_dir = args.state_dir.resolve()
+    problem = check_requirements() if args.command in ('up', 'restart') else None
+    if problem:
+        print(f'error: {problem}', file=sys.stderr)
+        return 1
     try:
         if args.command == 'up':
             up(state_dir, args.only or [], args.seed_dates)
@@ -259,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
             restart(state_dir, args.only or [])
         else:
             status(state_dir)
+            if (state_dir / 'env.sh').exists():
+                print(f'\nsource {state_dir / "env.sh"} to use them (it sets the connection variables the modules read)')
     except RuntimeError as exc:
         print(f'error: {exc}', file=sys.stderr)
         return 1

@@ -17,7 +17,7 @@ from sim_support import REPO, simulators, venv_tool
 def demo_vars():
     seed = yaml.safe_load((REPO / 'simulators' / 'veeam_aws' / 'seed.yml').read_text())
     orders = [table for table in seed['tables'] if table['name'] == 'orders'][0]
-    return {'demo_table': 'orders', 'demo_account': str(orders['account']), 'demo_iam_role_id': seed['iam_roles'][0]['id']}
+    return {'demo_table': 'orders', 'demo_account': str(orders['account']), 'demo_iam_role_name': seed['iam_roles'][0]['name']}
 
 
 def main():
@@ -29,7 +29,6 @@ def main():
     args = parser.parse_args()
     with simulators(args.state_dir) as (endpoints, sim_env):
         env = dict(os.environ, **sim_env)
-        env['VEEAM_AWS_CA_PATH'] = endpoints['veeam_aws_ca']
         env['ANSIBLE_COLLECTIONS_PATH'] = str(args.collections.resolve())
         # Use the copy installed from the built tarball, never the checkout.
         env['ANSIBLE_COLLECTIONS_SCAN_SYS_PATH'] = 'false'
