@@ -458,9 +458,11 @@ class VmRestore(Restore):
                 'finished_at': raw.get('executionStopTime'), 'created_resource': self.created_resource(raw.get('id'))}
 
     def created_resource(self, session_id):
-        """{type: azure_vm, name, original_place, resource_group, region}; the last two when known."""
+        """{type: azure_vm, name, original_place, recorded, resource_group, region}; the last two when known."""
         item, alt = self.items.get(session_id) or {}, self.alternative or {}
-        resource = {'type': 'azure_vm', 'name': item.get('name') or self.target_name, 'original_place': not self.alternative}
+        # recorded: the session's restored items name the VM (what a drill shows as evidence).
+        resource = {'type': 'azure_vm', 'name': item.get('name') or self.target_name, 'original_place': not self.alternative,
+                    'recorded': bool(item)}
         group = item.get('resourceGroupName') or alt.get('resource_group_id')
         region = item.get('regionName') or alt.get('region_id') or (None if self.alternative else self.point.get('region'))
         resource.update({key: value for key, value in (('resource_group', group), ('region', region)) if value})

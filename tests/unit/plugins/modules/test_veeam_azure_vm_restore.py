@@ -175,9 +175,20 @@ def test_restore_to_the_original_place_waits_and_returns_the_job(azure, run_modu
     job = result['job']
     assert (job['id'], job['outcome'], job['state'], job['reused']) == ('s1', 'succeeded', 'Success', False)
     assert (job['started_at'], job['finished_at'], job['duration_seconds']) == ('2026-11-22T10:00:00Z', '2026-11-22T10:05:30Z', 330.0)
-    assert job['created_resource'] == {'type': 'azure_vm', 'name': 'web-01', 'original_place': True, 'resource_group': 'rg-web',
-                                       'region': 'westeurope'}
+    assert job['created_resource'] == {'type': 'azure_vm', 'name': 'web-01', 'original_place': True, 'recorded': True,
+                                       'resource_group': 'rg-web', 'region': 'westeurope'}
     assert azure.find_restore_sessions.call_args.args[1:3] == ('DR drill CHG-1', 'web-01')
+
+
+def test_a_session_that_names_no_restored_vm_says_so(azure, run_module):
+    """A drill reports the VM as the product records it: none recorded is evidence missing, not a pass."""
+    azure.start_restore.return_value = 's1'
+    azure.get_session.side_effect = lambda client, session_id: session(session_id, 'Success', stop='2026-11-22T10:05:30Z')
+    azure.get_restored_items.return_value = [{'name': 'some-other-vm'}]
+    code, result = run_module(restore_module, args(to_alternative=None, allow_overwrite=True))
+    assert code == 0, result
+    assert result['job']['created_resource']['recorded'] is False
+    assert result['job']['created_resource']['name'] == 'web-01'
 
 
 @pytest.mark.parametrize('name', ['web-01', 'WEB-01'])
