@@ -24,7 +24,8 @@ def restore_latest_product(product):
 
 
 def restore_request_problems(product, source, target, where='restore_latest'):
-    return request_problems(product, source, target, where)
+    """The problems, naming the role's variables (restore_latest_source...) when `where` is restore_latest."""
+    return request_problems(product, source, target, where, 'restore_latest_' if where == 'restore_latest' else '')
 
 
 def restore_point_mismatch(point, product, source):

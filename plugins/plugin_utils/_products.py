@@ -63,29 +63,32 @@ PRODUCTS = {
 }
 
 
-def request_problems(product, source, target, where='restore_latest'):
-    """Every problem with a product, source and target, each a short sentence; [] when they are sound."""
+def request_problems(product, source, target, where='restore_latest', prefix=''):
+    """Every problem with a product, source and target, each a short sentence; [] when they are sound.
+
+    `prefix` names the variables in the messages: 'restore_latest_' for the role's own, '' for a drill item's keys.
+    """
     if product not in PRODUCTS:
         return ['%s: product %r is not one of %s' % (where, product, ', '.join(PRODUCTS))]
     spec, problems = PRODUCTS[product], []
     for part, value in (('source', source), ('target', target)):
         if not isinstance(value, dict):
-            problems.append('%s: %s must be a dictionary of %s keys, got %r' % (where, part, product, value))
+            problems.append('%s: %s%s must be a dictionary of %s keys, got %r' % (where, prefix, part, product, value))
             continue
         unknown = sorted(set(value) - set(spec[part]))
         if unknown:
-            problems.append('%s: %s key%s %s unknown for %s; accepted: %s' % (
-                where, part, 's' if len(unknown) > 1 else '', ', '.join(unknown), product, ', '.join(spec[part])))
+            problems.append('%s: %s%s key%s %s unknown for %s; accepted: %s' % (
+                where, prefix, part, 's' if len(unknown) > 1 else '', ', '.join(unknown), product, ', '.join(spec[part])))
         blank = sorted(key for key, item in value.items() if item is None or (isinstance(item, str) and not item.strip()))
         if blank:
-            problems.append('%s: %s %s empty (an unset variable?)' % (where, ', '.join('%s.%s' % (part, key) for key in blank),
+            problems.append('%s: %s %s empty (an unset variable?)' % (where, ', '.join('%s%s.%s' % (prefix, part, key) for key in blank),
                                                                       'is' if len(blank) == 1 else 'are'))
     if isinstance(source, dict) and not any(source.get(key) for key in spec['names_one']):
-        problems.append('%s: the source must name one resource with %s' % (where, ' or '.join(spec['names_one'])))
+        problems.append('%s: %ssource must name one resource with %s' % (where, prefix or 'the ', ' or '.join(spec['names_one'])))
     if isinstance(target, dict):
         missing = [key for key in spec['target_required'] if not target.get(key)]
         if missing:
-            problems.append('%s: the target needs %s for %s' % (where, ', '.join(missing), product))
+            problems.append('%s: %starget needs %s for %s' % (where, prefix or 'the ', ', '.join(missing), product))
     return problems
 
 

@@ -50,6 +50,9 @@ def test_a_target_typo_and_an_unknown_product_are_named():
     assert request_problems('clumo', {}, {}) == [
         'restore_latest: product \'clumo\' is not one of veeam_aws, veeam_azure, clumio, aws_backup, dynamodb']
     assert 'the target needs authentication' in request_problems('veeam_aws', {'table_name': 'orders'}, {'target_table_name': 'x'})[0]
+    named = request_problems('clumio', {'tabel_name': 'x'}, {'target_table_name': 'x'}, prefix='restore_latest_')
+    assert named[0].startswith('restore_latest: restore_latest_source key tabel_name unknown')
+    assert 'restore_latest_source must name one resource' in named[1]
 
 
 def test_a_sound_request_has_no_problem():
