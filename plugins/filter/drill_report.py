@@ -66,7 +66,8 @@ def _summarize_item(run):
         if objective['met'] is False:
             errors.append('%s not met: %s achieved against %s' % (label, _fmt(objective['achieved_seconds']),
                                                                   _fmt(objective['objective_seconds'])))
-    errors += [check['msg'] for check in run.get('checks') or [] if not check.get('passed')]
+    # A check that could not run here (say, no source table to compare with) is shown as skipped, not passed.
+    errors += [check['msg'] for check in run.get('checks') or [] if not check.get('passed') and not check.get('skipped')]
     return {
         'name': item['name'], 'product': item.get('product'), 'status': 'failed' if errors else 'passed',
         'restore_point': {key: point.get(key) for key in ('id', 'created_at', 'resource_name', 'region')} if point else None,

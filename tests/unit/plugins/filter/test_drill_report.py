@@ -145,3 +145,15 @@ def test_a_failed_restore_has_no_rto_and_says_why():
     item = report(run('orders', outcome='failed'))['items'][0]
     assert item['rto']['achieved_seconds'] is None and item['rto']['met'] is None
     assert item['status'] == 'failed'
+
+
+def test_a_skipped_check_neither_fails_nor_passes_the_item_silently():
+    drill = run('orders')
+    drill['checks'] = [{'name': 'exists', 'passed': True, 'msg': 'table exists'},
+                       {'name': 'compare_with_source', 'passed': False, 'skipped': True,
+                        'msg': 'not compared: the source table orders is not reachable'}]
+    item = report(drill)['items'][0]
+    assert item['status'] == 'passed' and item['errors'] == []
+    assert [check['name'] for check in item['checks'] if check.get('skipped')] == ['compare_with_source']
+    drill['checks'][1]['skipped'] = False
+    assert report(drill)['items'][0]['status'] == 'failed'
