@@ -39,6 +39,8 @@ class VeeamAwsSim(SimServer):
         'restore_response': 'session_link', 'latency_ms': 0,
         # Outcome per target table name, over job_outcome: lets a drill fail exactly one item.
         'outcome_by_target': {},
+        # Paging edges (../shared/api/veeam.md): a server page cap below Limit, and a null totalCount.
+        'max_page_size': 0, 'null_total_count': False,
     }
     COUNTER_NAMES = ('restores_started', 'logins', 'refreshes', 'logouts')
     SEED_DATE_KEYS = ('created',)
@@ -114,6 +116,12 @@ class VeeamAwsSim(SimServer):
             raise ValueError(f'job_outcome must be one of {list(OUTCOMES)}')
         if key == 'restore_response' and value not in ('session_link', 'empty'):
             raise ValueError("restore_response must be 'session_link' or 'empty'")
+        if key == 'null_total_count':
+            if not isinstance(value, bool):
+                raise ValueError('null_total_count must be true or false')
+            return
+        if key == 'max_page_size' and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError('max_page_size must be a whole number >= 0 (0: no cap)')
         if key not in ('job_outcome', 'restore_response') and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
             raise ValueError(f'{key} must be a number >= 0')
 
@@ -227,7 +235,18 @@ class VeeamAwsSim(SimServer):
         tables = [table for table in self.tables.values() if pattern in table.name.lower()
                   and all(value is None or getattr(table, name) == value for name, value in filters.items())]
         tables = api.sort_items(tables, sorts, TABLE_SORT_KEYS)
-        return api.page([model.render_table(table) for table in api.window(tables, offset, limit)], len(tables), request)
+        return self.page([model.render_table(table) for table in self.window(tables, offset, limit)], len(tables), request)
+
+    def window(self, items: list[Any], offset: int, limit: int) -> list[Any]:
+        """One page of items; `max_page_size` caps it below Limit, as an appliance may (no maximum is documented)."""
+        cap = self.config['max_page_size']
+        if cap and (limit == -1 or limit > cap):
+            limit = cap
+        return api.window(items, offset, limit)
+
+    def page(self, results: list[Any], total: int, request: Request) -> Response:
+        """A page; `null_total_count` answers totalCount null, which the 1.7 reference allows (it is nullable)."""
+        return api.page(results, None if self.config['null_total_count'] else total, request)
 
     def list_iam_roles(self, request: Request) -> Response:
         """AmazonAccountsGetAll (tag IAMRoles, 1.0-rev0 spec): the IAM roles added to the appliance."""
@@ -237,7 +256,7 @@ class VeeamAwsSim(SimServer):
         pattern = (query.text('SearchPattern') or '').lower()
         roles = sorted((role for role in self.iam_roles.values() if pattern in role['name'].lower()),
                        key=lambda role: role['name'], reverse=descending)
-        return api.page([_render_iam_role(role) for role in api.window(roles, offset, limit)], len(roles), request)
+        return self.page([_render_iam_role(role) for role in self.window(roles, offset, limit)], len(roles), request)
 
     def get_iam_role(self, request: Request) -> Response:
         role_id = api.check_uuid(request.params['amazonAccountId'], 'amazonAccountId')
@@ -264,8 +283,8 @@ class VeeamAwsSim(SimServer):
         points = self._filter_points(points, query)
         points = api.sort_items(points, sorts, POINT_SORT_KEYS)
         # Only the requested page is rendered: Limit=1 over 100,000 points stays cheap.
-        results = [model.render_point(point, self.tables[point.table_id]) for point in api.window(points, offset, limit)]
-        return api.page(results, len(points), request)
+        results = [model.render_point(point, self.tables[point.table_id]) for point in self.window(points, offset, limit)]
+        return self.page(results, len(points), request)
 
     def _filter_points(self, points: list[model.RestorePoint], query: api.Query) -> list[model.RestorePoint]:
         account = query.text('RestorePointAwsAccountId')
@@ -377,7 +396,7 @@ class VeeamAwsSim(SimServer):
         self._settle_sessions()
         found = self._filter_sessions(list(self.sessions.values()), query)
         found = api.sort_items(found, sorts, sessions.SORT_KEYS)
-        return api.page([sessions.render(session) for session in api.window(found, offset, limit)], len(found), request)
+        return self.page([sessions.render(session) for session in self.window(found, offset, limit)], len(found), request)
 
     def _filter_sessions(self, found: list[sessions.Session], query: api.Query) -> list[sessions.Session]:
         types = query.many('Types', sessions.TYPES)
@@ -415,7 +434,7 @@ class VeeamAwsSim(SimServer):
         pattern = (query.text('SearchPattern') or '').lower()
         items = [item for item in sessions.restored_items(self._session(request)) if pattern in item['name'].lower()]
         items = api.sort_items(items, sorts, ITEM_SORT_KEYS)
-        return api.page(api.window(items, offset, limit), len(items), request)
+        return self.page(self.window(items, offset, limit), len(items), request)
 
     def stop_session(self, request: Request) -> Response:
         session = self._session(request)

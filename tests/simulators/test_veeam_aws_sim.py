@@ -228,3 +228,11 @@ def test_a_tampered_restore_drops_and_corrupts_items_on_request(client, moto_url
     items = dynamodb.scan(TableName='orders-tampered')['Items']
     assert len(items) == 23
     assert sum(1 for item in items if {'S': 'corrupted-by-the-simulator'} in item.values()) == 1
+
+
+def test_a_page_cap_and_a_null_total_count(client):
+    assert client.sim('POST', 'generate', {'table_id': '1a838789-4de3-4e66-92bb-2330bbb347e4', 'count': 120}).status_code == 200
+    assert client.sim('POST', 'config', {'max_page_size': 50, 'null_total_count': True}).status_code == 200
+    page = client.call('GET', POINTS, params={'Offset': 0, 'Limit': 500}).json()
+    assert len(page['results']) == 50 and page['totalCount'] is None
+    assert client.sim('POST', 'config', {'null_total_count': 'yes'}).status_code == 400
