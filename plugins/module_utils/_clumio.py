@@ -342,6 +342,12 @@ class _TaskRestore(Restore):
     def reader(self):
         return task_reader(self.client)
 
+    @staticmethod
+    def task_id(answer):
+        """The task a 202 names (task_id, or the embedded read-task); None when it names none."""
+        answer = answer or {}
+        return answer.get('task_id') or ((answer.get('_embedded') or {}).get('read-task') or {}).get('id')
+
     def read_source(self):
         """The backup, or for a continuous backup the table; the normalized point."""
         params = self.params
@@ -415,8 +421,7 @@ class TableRestore(_TaskRestore):
                 'set target_exists: false.' % (self.target_text(), told))
 
     def start(self):
-        answer = self.client.restore_table(self.request) or {}
-        return answer.get('task_id') or ((answer.get('_embedded') or {}).get('read-task') or {}).get('id')
+        return self.task_id(self.client.restore_table(self.request))
 
 
 class RecordsRestore(_TaskRestore):
@@ -439,8 +444,7 @@ class RecordsRestore(_TaskRestore):
         return self.client.find_restore_tasks('records_restore_task_type', self.table_name, since=self.window_start(), entity_id=self.table_id)
 
     def start(self):
-        answer = self.client.restore_records(self.request) or {}
-        return answer.get('task_id') or ((answer.get('_embedded') or {}).get('read-task') or {}).get('id')
+        return self.task_id(self.client.restore_records(self.request))
 
 
 def records_preview(module, client):

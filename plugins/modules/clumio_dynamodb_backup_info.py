@@ -106,7 +106,7 @@ SELECTORS = ('table_id', 'table_name', 'account_native_id', 'aws_region', 'backu
 
 
 def check_options(params, _module):
-    """Ids, names and times checked before the first request; returns (before, after)."""
+    """Ids, names and times checked before the first request."""
     check_id('backup_id', params['backup_id'])
     check_id('table_id', params['table_id'])
     _checks.table_name('table_name', params['table_name'])
@@ -115,7 +115,8 @@ def check_options(params, _module):
     _checks.at_least('max_backups', params['max_backups'], 1)
     for name in ('point_in_time', 'since'):
         _checks.not_blank(name, params[name])
-    return _checks.timestamp('point_in_time', params['point_in_time']), _checks.timestamp('since', params['since'])
+    _checks.timestamp('point_in_time', params['point_in_time'])
+    _checks.timestamp('since', params['since'])
 
 
 def list_backups(module, client, before, after):
@@ -148,7 +149,9 @@ def main():
         + [('backup_id', 'latest')],
         required_by={'account_native_id': 'table_name', 'aws_region': 'table_name'},
     )
-    before, after = module.checked
+    # Checked already (check_options): these parse.
+    before = _checks.timestamp('point_in_time', module.params['point_in_time'])
+    after = _checks.timestamp('since', module.params['since'])
     module.run(lambda client: list_backups(module, client, before, after))
 
 

@@ -172,7 +172,7 @@ job:
       description: RV(job.finished_at) minus RV(job.started_at).
       type: float
     created_resource:
-      description: What the restore creates, e.g. C({type: dynamodb_table, name, region, account}).
+      description: 'What the restore creates, e.g. C({type: dynamodb_table, name, region, account}).'
       type: dict
     request:
       description: The request sent (or that check mode would send), secrets masked.

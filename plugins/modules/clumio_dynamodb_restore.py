@@ -81,8 +81,8 @@ options:
   keep_source_configuration:
     description:
       - Copy every target setting not given from the source record (see description).
-      - The copied global secondary indexes follow the billing mode the new table gets (given, or copied):
-        with V(PAY_PER_REQUEST) they carry no C(provisioned_throughput) (DynamoDB refuses index throughput on an
+      - The copied global secondary indexes follow the billing mode the new table gets (given, or copied).
+        With V(PAY_PER_REQUEST) they carry no C(provisioned_throughput) (DynamoDB refuses index throughput on an
         on-demand table); with V(PROVISIONED) each keeps its own, or takes the table's O(provisioned_throughput).
     type: bool
     default: true
@@ -164,7 +164,7 @@ options:
       - Whether the target table exists now, as the caller read it off DynamoDB (for example with
         M(recoverops.restore.dynamodb_table_info)). Clumio's table inventory lags the AWS account, so this overrides
         what the module reads from it.
-      - V(false) - an earlier completed restore into this target whose table has since been deleted is not reused:
+      - V(false) - an earlier completed restore into this target whose table has since been deleted is not reused;
         a new restore starts.
       - V(true) - an earlier completed restore of this point into the target is reused; with none, the restore is
         refused before anything is sent, since the table there was not made by it.
@@ -243,7 +243,7 @@ job:
       description: RV(job.finished_at) minus RV(job.started_at).
       type: float
     created_resource:
-      description: What the restore creates, e.g. C({type: dynamodb_table, name, region, account}).
+      description: 'What the restore creates, e.g. C({type: dynamodb_table, name, region, account}).'
       type: dict
     request:
       description: The request sent (or that check mode would send), secrets masked.

@@ -76,8 +76,11 @@ def test_generate_100k_is_fast_and_latest_is_one_page(sim):
 def test_restore_progresses_and_creates_the_table_with_its_configuration(sim, moto_url):
     sim.config.update(queue_s=0.1, job_duration_s=0.3)
     backup = call(sim, 'GET', f'/backups/aws/dynamodb-tables/{NEWEST_ORDERS}').json()
+    # An on-demand table's indexes are recorded with 0 units, which DynamoDB refuses on an on-demand target.
+    assert backup['global_secondary_indexes'][0]['provisioned_throughput'] == {'read_capacity_units': 0, 'write_capacity_units': 0}
+    indexes = [{key: value for key, value in index.items() if key != 'provisioned_throughput'} for index in backup['global_secondary_indexes']]
     target = {'environment_id': ENV, 'table_name': 'orders-sim-test', 'tags': backup['tags'],
-              'global_secondary_indexes': backup['global_secondary_indexes'], 'local_secondary_indexes': backup['local_secondary_indexes']}
+              'global_secondary_indexes': indexes, 'local_secondary_indexes': backup['local_secondary_indexes']}
     answer = call(sim, 'POST', '/restores/aws/dynamodb-tables?embed=read-task', accept='application/api.clumio.restored-aws-dynamodb-tables=v1+json',
                   json={'source': {'securevault_backup': {'backup_id': NEWEST_ORDERS}}, 'target': target})
     assert answer.status_code == 202
@@ -140,3 +143,95 @@ def test_job_settings_are_checked(sim, setting, answer):
     assert refused.status_code == 400 and answer in refused.text
     accepted = requests.post(sim.url + '/_sim/config', json={'job_duration_s': 0.5, 'outcome_by_target': {'t': 'failed'}}, timeout=10)
     assert accepted.status_code == 200 and accepted.json()['job_duration_s'] == 0.5
+
+
+RESTORES = 'application/api.clumio.restored-aws-dynamodb-tables=v1+json'
+RECORDS = 'application/api.clumio.restored-records-aws-dynamodb-tables=v1+json'
+TASKS = 'application/api.clumio.tasks=v1+json'
+LEDGER_BACKUP = '5a000000-0000-4000-8000-000000000031'
+
+
+def _wait_task(sim, task_id):
+    for _attempt in range(100):
+        found = call(sim, 'GET', f'/tasks/{task_id}', accept=TASKS).json()
+        if found['status'] in ('completed', 'failed', 'aborted'):
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f'task {task_id} did not finish')
+
+
+def _dynamodb(moto_url):
+    return boto3.client('dynamodb', endpoint_url=moto_url, region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')
+
+
+@pytest.mark.parametrize('backup_id, billing_mode', [(NEWEST_ORDERS, None), (LEDGER_BACKUP, 'PAY_PER_REQUEST')])
+def test_index_throughput_on_an_on_demand_target_is_refused_as_dynamodb_does(sim, backup_id, billing_mode):
+    backup = call(sim, 'GET', f'/backups/aws/dynamodb-tables/{backup_id}').json()
+    target = {'environment_id': ENV, 'table_name': 'refused-units', 'global_secondary_indexes': backup['global_secondary_indexes']}
+    if billing_mode:
+        target['billing_mode'] = billing_mode
+    answer = call(sim, 'POST', '/restores/aws/dynamodb-tables', accept=RESTORES,
+                  json={'source': {'securevault_backup': {'backup_id': backup_id}}, 'target': target})
+    assert answer.status_code == 400
+    error = answer.json()['errors'][0]
+    assert error['error_code'] == 400
+    assert 'ProvisionedThroughput should not be specified for index' in error['error_message']
+    assert 'PAY_PER_REQUEST' in error['error_message']
+    assert requests.get(sim.url + '/_sim/counters', timeout=10).json()['restores_started'] == 0
+
+
+def test_a_provisioned_target_keeps_its_index_units(sim, moto_url):
+    sim.config.update(queue_s=0.05, job_duration_s=0.1)
+    backup = call(sim, 'GET', f'/backups/aws/dynamodb-tables/{LEDGER_BACKUP}').json()
+    assert backup['billing_mode'] == 'PROVISIONED'
+    target = {'environment_id': ENV, 'table_name': 'ledger-units', 'billing_mode': 'PROVISIONED',
+              'provisioned_throughput': backup['provisioned_throughput'], 'global_secondary_indexes': backup['global_secondary_indexes']}
+    answer = call(sim, 'POST', '/restores/aws/dynamodb-tables', accept=RESTORES,
+                  json={'source': {'securevault_backup': {'backup_id': LEDGER_BACKUP}}, 'target': target})
+    assert answer.status_code == 202
+    assert _wait_task(sim, answer.json()['task_id'])['status'] == 'completed'
+    table = _dynamodb(moto_url).describe_table(TableName='ledger-units')['Table']
+    units = table['GlobalSecondaryIndexes'][0]['ProvisionedThroughput']
+    assert (units['ReadCapacityUnits'], units['WriteCapacityUnits']) == (2, 1)
+
+
+def test_a_records_restore_is_its_own_task_type(sim):
+    sim.config.update(queue_s=0.05, job_duration_s=0.1)
+    answer = call(sim, 'POST', '/restores/aws/dynamodb-tables/records?embed=read-task', accept=RECORDS,
+                  json={'source': {'backup_id': NEWEST_ORDERS}, 'query_filter': {}, 'target': {'direct_download': {}}})
+    assert answer.status_code == 202
+    found = answer.json()['_embedded']['read-task']
+    assert found['type'] == 'aws_dynamodb_records_restore' and found['category'] == 'restore'
+    assert found['primary_entity'] == {'id': ORDERS, 'type': 'aws_dynamodb_table', 'value': 'orders'}
+    assert found['parent_entity']['value'] == '111111111111/us-east-1'
+    listed = call(sim, 'GET', '/tasks', accept=TASKS, params={'filter': json.dumps({'type': {'$in': ['aws_dynamodb_table_restore']}})})
+    assert listed.json()['_embedded']['items'] == []
+
+
+def test_a_restored_table_deleted_in_dynamodb_is_forgotten_and_can_be_restored_again(sim, moto_url):
+    sim.config.update(queue_s=0.05, job_duration_s=0.1)
+    body = {'source': {'securevault_backup': {'backup_id': '5a000000-0000-4000-8000-000000000021'}},
+            'target': {'environment_id': ENV, 'table_name': 'inventory-again'}}
+    first = call(sim, 'POST', '/restores/aws/dynamodb-tables', accept=RESTORES, json=body)
+    assert _wait_task(sim, first.json()['task_id'])['status'] == 'completed'
+    tables = 'application/api.clumio.aws-dynamodb-tables=v1+json'
+    by_name = {'filter': json.dumps({'name': {'$contains': 'inventory-again'}})}
+    listed = call(sim, 'GET', '/datasources/aws/dynamodb-tables', accept=tables, params=by_name).json()['_embedded']['items']
+    assert [table['name'] for table in listed] == ['inventory-again']
+    again = call(sim, 'POST', '/restores/aws/dynamodb-tables', accept=RESTORES, json=body)
+    assert again.status_code == 409 and 'already exists' in again.json()['errors'][0]['error_message']
+    _dynamodb(moto_url).delete_table(TableName='inventory-again')
+    assert call(sim, 'GET', '/datasources/aws/dynamodb-tables', accept=tables, params=by_name).json()['_embedded']['items'] == []
+    assert call(sim, 'GET', f"/datasources/aws/dynamodb-tables/{listed[0]['id']}", accept=tables).json()['is_deleted'] is True
+    third = call(sim, 'POST', '/restores/aws/dynamodb-tables', accept=RESTORES, json=body)
+    assert third.status_code == 202
+    assert _wait_task(sim, third.json()['task_id'])['status'] == 'completed'
+    assert _dynamodb(moto_url).describe_table(TableName='inventory-again')['Table']['TableStatus'] == 'ACTIVE'
+
+
+def test_one_environment_by_id(sim):
+    environments = 'application/api.clumio.aws-environments=v1+json'
+    found = call(sim, 'GET', f'/datasources/aws/environments/{ENV}', accept=environments)
+    assert found.status_code == 200 and found.json()['account_native_id'] == '111111111111' and found.json()['aws_region'] == 'us-east-1'
+    missing = call(sim, 'GET', '/datasources/aws/environments/nope', accept=environments)
+    assert missing.status_code == 404 and missing.json()['errors'][0]['error_message'] == 'Environment nope not found.'

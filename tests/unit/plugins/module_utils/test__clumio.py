@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -149,7 +150,6 @@ def test_restore_tasks_are_of_one_type_into_exactly_that_target():
          'primary_entity': {'value': 'orders-drill'}, 'parent_entity': {'id': 'env-1'}},
     ]
     api, session = client([page(tasks)])
-    import datetime
     moment = datetime.datetime(2026, 11, 21, tzinfo=datetime.timezone.utc)
     found = api.find_restore_tasks('table_restore_task_type', 'orders-drill', since=moment, parent_id='env-1')
     assert [task['id'] for task in found] == ['ok-new', 'ok-old']
@@ -161,7 +161,6 @@ def test_restore_tasks_are_of_one_type_into_exactly_that_target():
 
 
 def test_a_look_back_never_exceeds_clumios_six_months():
-    import datetime
     api, session = client([page([])])
     api.find_restore_tasks('records_restore_task_type', 'orders', since=datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc))
     since = json.loads(session.calls[0][2]['params']['filter'])['created_timestamp']['$gte']
@@ -188,8 +187,9 @@ PARAMS = {'target_table_name': 'orders-drill'}
      'PROVISIONED', {'read_capacity_units': 7, 'write_capacity_units': 6}),
 ])
 def test_copied_index_throughput_follows_the_billing_mode(source_mode, given, expected_mode, expected_gsi_throughput):
-    units = {'read_capacity_units': 2, 'write_capacity_units': 1} if source_mode == 'PROVISIONED' else {'read_capacity_units': 0,
-                                                                                                          'write_capacity_units': 0}
+    units = {'read_capacity_units': 0, 'write_capacity_units': 0}
+    if source_mode == 'PROVISIONED':
+        units = {'read_capacity_units': 2, 'write_capacity_units': 1}
     source = {'billing_mode': source_mode, 'global_secondary_indexes': [dict(GSI, provisioned_throughput=units)]}
     if source_mode == 'PROVISIONED':
         source['provisioned_throughput'] = {'read_capacity_units': 4, 'write_capacity_units': 3}
