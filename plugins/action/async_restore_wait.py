@@ -32,12 +32,12 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec={
+        args = self.validate_argument_spec(argument_spec={
             'jid': {'type': 'str', 'required': True},
             'timeout': {'type': 'int', 'default': 3600},
             'poll_interval': {'type': 'int', 'default': 5},
             'progress_file': {'type': 'path'},
-        })
+        })[1]
         if args['timeout'] < 0 or args['poll_interval'] < 1:
             raise AnsibleActionFail('timeout must be 0 or more and poll_interval 1 or more seconds')
         host = (task_vars or {}).get('inventory_hostname', '')

@@ -107,6 +107,8 @@ def timestamp(name, value, allow_future=False):
     """An aware UTC datetime; a moment in the future is refused where nothing can be restored from it."""
     if value is None:
         return None
+    if isinstance(value, str) and value != value.strip():
+        _fail(name, 'an ISO 8601 timestamp such as 2026-11-20T08:00:00Z, without spaces or newlines around it', value)
     try:
         moment = parse_timestamp(value)
     except (TypeError, ValueError, OverflowError) as exc:

@@ -286,7 +286,13 @@ def normalized_job(restore, raw, reused, description, outcome, waited=None, job_
 
 
 def _iso(value):
-    return iso_z(parse_timestamp(value)) if value else None
+    """ISO 8601 UTC, to the millisecond where the product gives fractions (drill phases are that precise)."""
+    if not value:
+        return None
+    moment = parse_timestamp(value)
+    if not moment.microsecond:
+        return iso_z(moment)
+    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
 
 
 def _msg(exc):

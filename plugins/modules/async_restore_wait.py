@@ -28,6 +28,7 @@ attributes:
   diff_mode:
     support: none
   action:
+    description: The waiting runs in the action plugin, on the controller.
     support: full
 options:
   jid:

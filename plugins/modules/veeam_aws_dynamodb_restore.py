@@ -112,7 +112,7 @@ options:
       - Whether the table the restore writes to exists now, as the caller read it off DynamoDB (for example with
         M(recoverops.restore.dynamodb_table_info); the M(recoverops.restore.restore_latest) role does). Veeam's table
         inventory lags the AWS account, so the module cannot tell by itself.
-      - V(false) - an earlier restore into this target whose table has since been deleted is not reused: a new
+      - V(false) - an earlier restore into this target whose table has since been deleted is not reused; a new
         restore starts.
       - V(true) - an earlier restore of this point into the target is reused; with none, the restore to a new table
         is refused before anything is sent, since the table there was not made by it.
@@ -205,7 +205,7 @@ job:
       description: RV(job.finished_at) minus RV(job.started_at).
       type: float
     created_resource:
-      description: What the restore creates, e.g. C({type: dynamodb_table, name, region, account}).
+      description: 'What the restore creates, e.g. C({type: dynamodb_table, name, region, account}).'
       type: dict
     request:
       description: The request sent (or that check mode would send), secrets masked.

@@ -77,7 +77,7 @@ def test_each_product_has_its_action_group_and_simulator():
 def test_every_restore_module_runs_the_shared_flow_for_a_known_product():
     classes = restore_classes()
     assert set(classes.values()) == PRODUCTS
-    modules = [path for path in (ROOT / 'plugins' / 'modules').glob('*restore.py')]
+    modules = list((ROOT / 'plugins' / 'modules').glob('*restore.py'))
     assert modules
     for path in modules:
         source = path.read_text()
