@@ -24,7 +24,7 @@ from ansible.module_utils.common.dict_transformations import snake_dict_to_camel
 
 from ansible_collections.recoverops.restore.plugins.module_utils import _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import AnswerLost, ApiError, OperationFailed, OptionError
-from ansible_collections.recoverops.restore.plugins.module_utils._restore import Restore, run_restore
+from ansible_collections.recoverops.restore.plugins.module_utils._restore import Restore
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z, parse_timestamp, restore_point, utc_now
 from ansible_collections.recoverops.restore.plugins.module_utils._waiting import JobReader, StateMap, percent
 
@@ -49,7 +49,8 @@ else:
 DEFAULT_RETRY = {'mode': 'standard', 'max_attempts': 10}
 # RestoreTableFromBackup / RestoreTableToPointInTime carry no idempotency token: botocore must not
 # resend them. A lost answer is looked up by the restore flow instead (_restore.start).
-SINGLE_TRY = {'mode': 'standard', 'max_attempts': 1}
+# botocore's max_attempts counts the retries (max_attempts 1 is two sends): total_max_attempts counts the sends.
+SINGLE_TRY = {'mode': 'standard', 'total_max_attempts': 1}
 
 # Recovery points a restore can start from (RecoveryPointStatus; the others are being created,
 # expired, partial or stopped).
@@ -66,7 +67,7 @@ TABLE_STATES = StateMap(running=('CREATING', 'UPDATING', 'RESTORING'), succeeded
 RESTORED_TAG = 'recoverops:restored-from'
 # TagResource refuses a table that is being created or updated (ResourceInUseException).
 TAG_TRIES = 5
-TAG_PAUSE = 2.0
+TAG_PAUSE = 1.0
 SECOND = datetime.timedelta(seconds=1)
 SECRET_KEY_RE = re.compile(r'password|secret|token', re.IGNORECASE)
 
@@ -76,11 +77,11 @@ DYNAMODB_METADATA = {'target_table_name': 'targetTableName', 'encryption_type': 
                      'kms_master_key_arn': 'kmsMasterKeyArn'}
 DYNAMODB_ONLY = ('target_table_name', 'encryption_type', 'kms_master_key_arn', 'tags')
 
-# What AWS Backup uses when StartRestoreJob has no IamRoleArn (the warning and docs/aws.md say it).
-DEFAULT_ROLE_NOTE = ('iam_role_arn is not set: AWS Backup then restores with the default service role '
-                     'AWSBackupDefaultServiceRole of the account where the API documents one (DynamoDB, EBS, EFS, RDS, '
-                     'Aurora, FSx, ...); EC2 restores need the caller to pass a role (iam:PassRole), and a restore '
-                     'without a usable role fails in AWS Backup, not here. Set iam_role_arn to choose the role.')
+# StartRestoreJob without IamRoleArn: what AWS then uses is not documented (docs/aws.md), so the module warns.
+DEFAULT_ROLE_NOTE = ('iam_role_arn is not set, so StartRestoreJob is sent without IamRoleArn. AWS documents no default '
+                     'for the API: the console offers the account\'s AWSBackupDefaultServiceRole, and a restore without a '
+                     'usable role fails in AWS Backup after it started. Set iam_role_arn to the role AWS Backup should '
+                     'assume (see the collection\'s docs/aws.md, "Which IAM role a restore uses").')
 
 
 # ---- input rules (whole strings, before any call) ----------------------------------------------
@@ -259,11 +260,11 @@ def paginate(client, operation, result_key, **kwargs):
 
 
 def error_code(exc):
-    return getattr(exc, 'response', {}).get('Error', {}).get('Code')
+    return (getattr(exc, 'response', None) or {}).get('Error', {}).get('Code')
 
 
 def error_details(exc):
-    error = getattr(exc, 'response', {}).get('Error', {})
+    error = (getattr(exc, 'response', None) or {}).get('Error', {})
     return {'code': error.get('Code'), 'message': error.get('Message') or str(exc)}
 
 
@@ -303,7 +304,7 @@ def start_call(client, operation, **kwargs):
     except LOST_ERRORS as exc:
         raise AnswerLost(describe_error(client, operation, exc)) from None
     except AWS_ERRORS as exc:
-        status = getattr(exc, 'response', {}).get('ResponseMetadata', {}).get('HTTPStatusCode')
+        status = (getattr(exc, 'response', None) or {}).get('ResponseMetadata', {}).get('HTTPStatusCode')
         if status == 500:
             raise ApiError(describe_error(client, operation, exc), status=500) from None
         if status is not None and status >= 500:
@@ -311,16 +312,18 @@ def start_call(client, operation, **kwargs):
         raise OperationFailed(describe_error(client, operation, exc), error=error_details(exc)) from None
 
 
-def tag_table(dynamodb, arn, tags, tries=TAG_TRIES, pause=TAG_PAUSE, sleep=time.sleep):
-    """TagResource, again while the table is being created or updated (ResourceInUseException)."""
+def tag_table(dynamodb, arn, tags, tries=None):
+    """TagResource, again (TAG_TRIES in all, TAG_PAUSE s more each time) while the table is being created or
+    updated (ResourceInUseException)."""
     pairs = [{'Key': key, 'Value': str(value)} for key, value in tags.items()]
+    tries = tries or TAG_TRIES
     for attempt in range(1, tries + 1):
         try:
             return dynamodb.tag_resource(ResourceArn=arn, Tags=pairs)
         except AWS_ERRORS as exc:
             if error_code(exc) != 'ResourceInUseException' or attempt == tries:
                 raise OperationFailed(describe_error(dynamodb, 'tag_resource', exc), error=error_details(exc)) from None
-        sleep(pause * attempt)
+        time.sleep(TAG_PAUSE * attempt)
     return None
 
 
@@ -364,6 +367,16 @@ VAULT_FILTERS = (('backup_vault_account_id', 'BackupVaultAccountId'), ('resource
                  ('parent_recovery_point_arn', 'ByParentRecoveryPointArn'))
 
 
+def end_of_second(moment):
+    """An "at or before" bound given to the second includes that whole second (DESIGN.md)."""
+    return moment.replace(microsecond=999999) if moment is not None and moment.microsecond == 0 else moment
+
+
+def exclusive_bound(moment):
+    """The exclusive upper bound an API needs so that the second of `moment` is in: its next whole second."""
+    return moment.replace(microsecond=0) + SECOND if moment is not None else None
+
+
 class RecoveryPointSearch:
     """Recovery points by vault or by resource, newest first, the pages read counted.
 
@@ -376,7 +389,8 @@ class RecoveryPointSearch:
         self.backup = backup
         self.params = params
         self.after, self.before, self.point_in_time = after, before, point_in_time
-        bounds = [moment for moment in (before, point_in_time + SECOND if point_in_time else None) if moment]
+        self.last = end_of_second(point_in_time)
+        bounds = [moment for moment in (before, exclusive_bound(point_in_time)) if moment]
         self.server_before = min(bounds) if bounds else None
         self.pages = 0
 
@@ -401,8 +415,7 @@ class RecoveryPointSearch:
         return [point for point in points if point.get('Status') in wanted and self.in_bounds(parse_timestamp(point['CreationDate']))]
 
     def in_bounds(self, created):
-        return ((self.before is None or created < self.before)
-                and (self.point_in_time is None or created <= self.point_in_time))
+        return (self.before is None or created < self.before) and (self.last is None or created <= self.last)
 
     def newest_in_windows(self):
         """The newest matching point, looking back from the bound (or now) in growing windows."""
@@ -508,8 +521,11 @@ def restore_job_reader(backup):
         message = get(job_id).get('StatusMessage')
         return [{'message': message}] if message else []
 
+    def failure(raw):
+        return 'Restore job %s ended %s: %s' % (raw.get('RestoreJobId'), raw.get('Status'), raw.get('StatusMessage') or 'no message')
+
     return JobReader(get=get, state=lambda raw: raw.get('Status'), log=log, normalize=lambda raw, _log: normalize_restore_job(raw),
-                     states=RESTORE_JOB_STATES, progress=lambda raw: percent(raw.get('PercentDone')))
+                     states=RESTORE_JOB_STATES, progress=lambda raw: percent(raw.get('PercentDone')), failure=failure)
 
 
 def normalize_restore_job(raw):
@@ -520,16 +536,6 @@ def normalize_restore_job(raw):
         'recovery_point_arn': raw.get('RecoveryPointArn'), 'resource_type': raw.get('ResourceType'),
         'created_at': raw.get('CreationDate'), 'completed_at': raw.get('CompletionDate'), 'raw': raw,
     }
-
-
-def end_of_second(moment):
-    """An "at or before" bound given to the second includes that whole second (DESIGN.md)."""
-    return moment.replace(microsecond=999999) if moment is not None and moment.microsecond == 0 else moment
-
-
-def exclusive_bound(moment):
-    """The exclusive upper bound an API needs so that the second of `moment` is in: its next whole second."""
-    return moment.replace(microsecond=0) + SECOND if moment is not None else None
 
 
 def check_point(params, point):
@@ -642,8 +648,9 @@ class BackupRestore(Restore):
     def conflict(self):
         name = self.table_name()
         if name and describe_table(self.client.dynamodb, name) is not None:
-            return ('Table %s already exists and no restore job of this recovery point made it: a restore never replaces a '
-                    'table. Choose another target_table_name, or delete that table first.' % name)
+            made = 'force was given' if self.params['force'] else 'no restore job of this recovery point made it'
+            return ('Table %s already exists and %s: a restore never replaces a table. Choose another target_table_name, '
+                    'or delete that table first.' % (name, made))
         return None
 
     def start(self):
@@ -807,10 +814,6 @@ def _scan_pages(dynamodb, name, consistent):
         kwargs['ExclusiveStartKey'] = page['LastEvaluatedKey']
 
 
-def now_iso():
-    return iso_z(utc_now())
-
-
 def list_table_backups(dynamodb, table, backup_type, after=None, before=None, point_in_time=None):
     """Every page of ListBackups (followed through LastEvaluatedBackupArn), newest first.
 
@@ -954,7 +957,18 @@ class TableRestore(Restore):
                 % (self.target, 'restored from %s' % made_by if made_by else 'not a restored table', self.source))
 
     def start(self):
-        return start_call(self.client.once('dynamodb'), self.operation, **self.request)['TableDescription']['TableArn']
+        arn = start_call(self.client.once('dynamodb'), self.operation, **self.request)['TableDescription']['TableArn']
+        if not self.params['wait']:
+            self._tag_at_once(arn)
+        return arn
+
+    def _tag_at_once(self, arn):
+        """Without `wait` nothing tags the table once it is ACTIVE: try now, DynamoDB may refuse a table being created."""
+        try:
+            tag_table(self.dynamodb, arn, dict(self.params['tags'] or {}, **{RESTORED_TAG: self.source}), tries=1)
+        except OperationFailed as exc:
+            self.module.warn('Table %s is not tagged yet (%s): run the task again with wait: true to tag it once it is '
+                             'ACTIVE; until then dynamodb_restored_table refuses to delete it.' % (self.target, exc.msg))
 
     def reader(self):
         def get(arn):
@@ -987,21 +1001,3 @@ class TableRestore(Restore):
             result[self.key]['tags'] = dict(have, **missing)
             result['changed'] = True  # a rerun that adopts its table changed its tags
         result['tags'] = wanted
-
-
-def run_table_restore(module, clients, restore_time=None):
-    """The restore flow for dynamodb_restore. Without `wait` the table is tagged at once if DynamoDB lets it
-    (TagResource refuses a table being created); otherwise a rerun with `wait` tags it once it is ACTIVE."""
-    restore = TableRestore(module, clients, restore_time)
-    result = run_restore(module, restore)
-    if module.params['wait'] or module.check_mode or not result.get(restore.id_key):
-        return result
-    tags = dict(module.params['tags'] or {}, **{RESTORED_TAG: restore.source})
-    try:
-        tag_table(restore.dynamodb, result[restore.id_key], tags, tries=1)
-    except OperationFailed as exc:
-        module.warn('Table %s is not tagged yet (%s): run the task again with wait: true to tag it once it is ACTIVE; '
-                    'until then dynamodb_restored_table refuses to delete it.' % (restore.target, exc.msg))
-    else:
-        result['tags'] = tags
-    return result

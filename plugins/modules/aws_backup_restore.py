@@ -57,10 +57,12 @@ options:
     description:
       - Role AWS Backup assumes to create the restored resource, for example
         V(arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole).
-      - When not set, no C(IamRoleArn) is sent and the module warns. AWS Backup then uses the account's default
-        service role C(AWSBackupDefaultServiceRole) for the resource types whose restore documents one (DynamoDB, EBS,
-        EFS, RDS, Aurora, FSx and most others); an EC2 restore needs a role the caller may pass (C(iam:PassRole)).
-        Without a usable role the job fails in AWS Backup. See the collection's docs/aws.md for what is confirmed.
+      - When not set, no C(IamRoleArn) is sent and the module warns. The API reference marks the parameter optional
+        but does not say which role AWS Backup then assumes for any resource type (an older API model required it).
+        The console's restore pages default to the account's C(AWSBackupDefaultServiceRole); a DynamoDB
+        restore needs a role with C(AWSBackupServiceRolePolicyForRestores) or equivalent, an EC2 restore one that may
+        pass the instance profile (C(iam:PassRole)). A restore without a usable role fails in AWS Backup after it
+        started. See the collection's docs/aws.md for each resource type.
     type: str
   metadata:
     description:
@@ -94,7 +96,9 @@ options:
         rerun after a failure, or with O(force), starts a new job.
     type: str
   force:
-    description: Start a new job even when a matching one is running or completed.
+    description:
+      - Start a new job even when a matching one is running or completed. A DynamoDB table of the target name is still
+        refused, since a restore never replaces a table.
     type: bool
     default: false
 '''
@@ -160,7 +164,7 @@ job:
       description: RV(job.finished_at) minus RV(job.started_at).
       type: float
     created_resource:
-      description: What the restore creates, e.g. C({type: dynamodb_table, name, region, account}).
+      description: 'What the restore creates, e.g. C({type: dynamodb_table, name, arn, region, account}).'
       type: dict
     request:
       description: The request sent (or that check mode would send), secrets masked.

@@ -16,13 +16,14 @@ description:
   - The restore's job is the new table (RV(job.id) is its ARN). A table of the target name whose C(RestoreSummary)
     names this source (the backup, or the source table and the time) is this restore, found again by a rerun
     (C(changed=false)); any other table of that name makes the module fail before anything is written.
-  - C(RestoreTableFromBackup) and C(RestoreTableToPointInTime) are sent once, without botocore's retries: an answer
+  - C(RestoreTableFromBackup) and C(RestoreTableToPointInTime) are sent once, without botocore's retries; an answer
     lost on the way back is looked up (the table above) instead of being resent into C(TableAlreadyExistsException).
   - Once the table is C(ACTIVE) it is tagged C(recoverops:restored-from=<backup ARN or source@time>) plus O(tags)
     (C(TagResource) is retried while DynamoDB answers C(ResourceInUseException)), which is how
     M(recoverops.restore.dynamodb_restored_table) knows it may delete it. When tagging fails the failure names the
-    table (C(changed=true)), and a rerun finds it by its C(RestoreSummary) and tags it.
-  - DynamoDB records no end of a restore: RV(job.finished_at) is the poll that first saw the table C(ACTIVE)
+    table (C(changed=true)), and a rerun finds it by its C(RestoreSummary) and tags it. With O(wait=false) the table
+    is tagged right after the restore call when DynamoDB allows it; when it refuses, a warning says to run again.
+  - DynamoDB records no end of a restore, so RV(job.finished_at) is the poll that first saw the table C(ACTIVE)
     (RV(job.finished_at_observed=true)); RV(job.started_at) is the table's C(CreationDateTime).
   - DynamoDB does not restore auto scaling policies, IAM policies, CloudWatch alarms, tags, streams, TTL or PITR
     settings; set them up after the restore.
@@ -159,7 +160,7 @@ job:
       description: RV(job.finished_at) minus RV(job.started_at).
       type: float
     created_resource:
-      description: What the restore creates, e.g. C({type: dynamodb_table, name, region, account}).
+      description: 'What the restore creates, e.g. C({type: dynamodb_table, name, arn, region, account}).'
       type: dict
     request:
       description: The request sent (or that check mode would send), secrets masked.
@@ -182,8 +183,8 @@ restore_point:
   returned: always
   type: dict
 tags:
-  description: The tags put on the restored table.
-  returned: when the table was tagged
+  description: The tags put on the restored table once it was C(ACTIVE).
+  returned: when O(wait=true) and the table was restored or found
   type: dict
 existing:
   description: True when the target already existed as this restore's table and nothing was started.
@@ -206,6 +207,7 @@ wait:
 from ansible_collections.recoverops.restore.plugins.module_utils import _aws, _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, RecoverOpsModule
+from ansible_collections.recoverops.restore.plugins.module_utils._restore import run_restore
 
 ARGUMENT_SPEC = dict(WAIT_ARGSPEC, **{
     'target_table_name': {'type': 'str', 'required': True},
@@ -266,7 +268,7 @@ def main():
         required_one_of=[('backup_arn', 'source_table_name')],
         mutually_exclusive=[('backup_arn', 'source_table_name'), ('restore_date_time', 'use_latest_restorable_time')],
     )
-    module.run(lambda clients: _aws.run_table_restore(module, clients, module.checked))
+    module.run(lambda clients: run_restore(module, _aws.TableRestore(module, clients, module.checked)))
 
 
 if __name__ == '__main__':

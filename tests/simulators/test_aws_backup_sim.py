@@ -162,6 +162,25 @@ def test_failing_outcome_and_existing_target_end_failed(sim, moto_url):
     assert 'orders-doomed' not in ddb_client(moto_url).list_tables()['TableNames']
 
 
+def test_a_table_restored_then_deleted_can_be_restored_again(sim, moto_url):
+    """A drill with cleanup restores into the same name every run: the simulator forgets a name whose table is gone."""
+    control(sim, 'config', FAST)
+    client, dynamodb = backup_client(sim), ddb_client(moto_url)
+    first, _seen = wait_for_job(client, client.start_restore_job(RecoveryPointArn=ORDERS_NEWEST,
+                                                                 Metadata={'targetTableName': 'orders-drill'})['RestoreJobId'])
+    assert first['Status'] == 'COMPLETED'
+    # While the table is there, a second restore into it fails as AWS's does.
+    clash, _seen = wait_for_job(client, client.start_restore_job(RecoveryPointArn=ORDERS_MIDDLE,
+                                                                 Metadata={'targetTableName': 'orders-drill'})['RestoreJobId'])
+    assert clash['Status'] == 'FAILED' and clash['StatusMessage'] == 'Table already exists: orders-drill'
+    dynamodb.delete_table(TableName='orders-drill')
+    again, _seen = wait_for_job(client, client.start_restore_job(RecoveryPointArn=ORDERS_NEWEST,
+                                                                 Metadata={'targetTableName': 'orders-drill'})['RestoreJobId'])
+    assert again['Status'] == 'COMPLETED' and again['RestoreJobId'] != first['RestoreJobId']
+    assert len(dynamodb.scan(TableName='orders-drill')['Items']) == 3
+    assert control(sim, 'restores') == {'orders-drill': 3}
+
+
 def test_credentials_are_checked(sim):
     with pytest.raises(ClientError) as error:
         backup_client(sim, key='AKIAWRONG0000000000X').list_restore_jobs()

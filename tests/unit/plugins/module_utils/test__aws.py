@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime
 
+import botocore.exceptions
 import pytest
 
+from ansible_collections.recoverops.restore.plugins.module_utils import _aws
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import AnswerLost, ApiError, OptionError, answer_lost, outcome_unknown
 from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
     build_restore_metadata,
     check_in_window,
@@ -17,7 +20,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._aws import (
     resource_type_of,
     table_overrides,
 )
-from ansible_collections.recoverops.restore.plugins.module_utils._module import OperationFailed
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed
 
 RP = 'arn:aws:backup:us-east-1:123456789012:recovery-point:ABC'
 UTC = datetime.timezone.utc
@@ -91,3 +94,97 @@ def test_backups_normalize_with_iso_times():
                               'BackupSizeBytes': 5, 'BackupType': 'USER'})
     assert (point['created_at'], point['region'], point['account'], point['kind']) == ('2026-11-20T01:02:03Z', 'eu-west-1', '123456789012', 'USER')
     assert plain({'a': [moment], 'ResponseMetadata': {}}) == {'a': ['2026-11-20T01:02:03Z']}
+
+
+@pytest.mark.parametrize('rule,value', [
+    (_aws.vault_name, 'dr-vault\n'), (_aws.vault_name, 'd'), (_aws.vault_name, 'dr vault'),
+    (_aws.role_arn, 'arn:aws:iam::123456789012:role/Backup\n'), (_aws.role_arn, 'arn:aws:iam::12:role/Backup'),
+    (_aws.kms_arn, 'arn:aws:kms:us-east-1:123456789012:key/k\n'), (_aws.kms_arn, 'alias/dr'),
+    (_aws.backup_arn, 'arn:aws:dynamodb:us-east-1:123456789012:table/orders'),
+    (_aws.backup_arn, 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup/01700000000000-abcdef12\n'),
+    (_aws.table_or_arn, 'orders\n'), (_aws.table_or_arn, 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/../x'),
+])
+def test_aws_rules_match_whole_strings(rule, value):
+    with pytest.raises(OptionError) as caught:
+        rule('the_option', value)
+    assert caught.value.msg.startswith('the_option must be')
+
+
+@pytest.mark.parametrize('rule,value', [
+    (_aws.vault_name, 'dr-vault'), (_aws.role_arn, 'arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole'),
+    (_aws.kms_arn, 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    (_aws.backup_arn, 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup/01700000000000-abcdef12'),
+    (_aws.table_or_arn, 'orders'), (_aws.table_or_arn, 'arn:aws:dynamodb:us-east-1:123456789012:table/orders'), (_aws.vault_name, None),
+])
+def test_aws_rules_accept_what_aws_accepts(rule, value):
+    assert rule('the_option', value) == value
+
+
+CONNECTION = {'profile': None, 'access_key': None, 'secret_key': None, 'session_token': None, 'endpoint_url': None,
+              'region': None, 'aws_config': None}
+
+
+@pytest.mark.parametrize('overrides,named', [
+    ({'region': 'us-east-1\n'}, 'region'),
+    ({'endpoint_url': 'https://backup.local\n'}, 'endpoint_url'),
+    ({'aws_config': {'retry_mode': 'standard'}}, 'aws_config has unknown keys retry_mode'),
+    ({'access_key': 'AKIA0000000000000001'}, 'access_key and secret_key go together'),
+    ({'profile': 'dr', 'access_key': 'AKIA0000000000000001', 'secret_key': 's'}, 'profile'),
+])
+def test_the_connection_is_checked_whole_before_any_client(overrides, named):
+    with pytest.raises(OptionError) as caught:
+        _aws.check_connection(dict(CONNECTION, **overrides))
+    assert named in caught.value.msg
+
+
+def test_botocore_config_keys_are_accepted():
+    _aws.check_connection(dict(CONNECTION, region='eu-west-1', aws_config={'retries': {'max_attempts': 3}, 'connect_timeout': 5}))
+
+
+def test_a_second_given_whole_is_included_and_the_bound_is_the_next_second():
+    moment = datetime.datetime(2026, 11, 20, 8, 0, 0, tzinfo=UTC)
+    assert _aws.end_of_second(moment) == moment.replace(microsecond=999999)
+    assert _aws.exclusive_bound(moment) == moment + datetime.timedelta(seconds=1)
+    precise = moment.replace(microsecond=250000)
+    assert _aws.end_of_second(precise) == precise
+    assert _aws.exclusive_bound(precise) == moment + datetime.timedelta(seconds=1)
+
+
+@pytest.mark.parametrize('resource_type,snake', [
+    ('DynamoDB', 'dynamodb_table'), ('EBS', 'ebs'), ('DocumentDB', 'document_db'), ('VirtualMachine', 'virtual_machine'),
+    ('Storage Gateway', 'storage_gateway'), ('FSx', 'fsx'), (None, None)])
+def test_created_resource_types(resource_type, snake):
+    assert _aws.snake_type(resource_type) == snake
+
+
+class Failing:
+    """A client whose call raises `error`; meta as start_call's messages need it."""
+
+    meta = type('Meta', (), {'service_model': type('ServiceModel', (), {'service_id': 'DynamoDB'})})
+
+    def __init__(self, error):
+        self.error = error
+
+    def restore_table_from_backup(self, **_kwargs):
+        raise self.error
+
+
+def client_error(status, code):
+    return botocore.exceptions.ClientError({'Error': {'Code': code, 'Message': 'm'}, 'ResponseMetadata': {'HTTPStatusCode': status}},
+                                           'RestoreTableFromBackup')
+
+
+@pytest.mark.parametrize('error,kind,status', [
+    (botocore.exceptions.ConnectionClosedError(endpoint_url='https://x'), AnswerLost, None),
+    (botocore.exceptions.ReadTimeoutError(endpoint_url='https://x'), AnswerLost, None),
+    (botocore.exceptions.EndpointConnectionError(endpoint_url='https://x'), AnswerLost, None),
+    (client_error(503, 'ServiceUnavailable'), AnswerLost, 503),
+    (client_error(500, 'InternalServerError'), ApiError, 500),
+    (client_error(400, 'TableAlreadyExistsException'), OperationFailed, None),
+])
+def test_start_call_tells_a_lost_answer_from_a_refusal(error, kind, status):
+    with pytest.raises(kind) as caught:
+        _aws.start_call(Failing(error), 'restore_table_from_backup')
+    assert caught.type is kind and getattr(caught.value, 'status', None) == status
+    assert answer_lost(caught.value) is (kind is AnswerLost)
+    assert outcome_unknown(caught.value) is (status == 500)
