@@ -9,7 +9,8 @@ from ansible.utils.display import Display
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_duration
 from ansible_collections.recoverops.restore.plugins.plugin_utils._products import identity_problems, request_problems
 
-VERIFY_KEYS = ('enabled', 'item_count', 'min_items', 'exact_count')
+VERIFY_KEYS = ('enabled', 'item_count', 'min_items', 'exact_count', 'expected_items', 'fingerprint', 'compare_with_source',
+               'sample_size', 'modified_after_attribute')
 DEFAULT_PRODUCT = 'veeam_aws'
 
 
@@ -74,9 +75,9 @@ def _verify_problems(where, verify):
         return ['%s: verify must be a dictionary of %s' % (where, ', '.join(VERIFY_KEYS))]
     problems = ['%s: verify key %s is unknown; accepted: %s' % (where, key, ', '.join(VERIFY_KEYS))
                 for key in sorted(set(verify) - set(VERIFY_KEYS))]
-    for key in ('item_count', 'min_items'):
-        if key in verify and not _whole_at_least(verify[key], 0):
-            problems.append('%s: verify.%s must be a whole number, 0 or more; got %r' % (where, key, verify[key]))
+    for key, minimum in (('item_count', 0), ('min_items', 0), ('sample_size', 1)):
+        if key in verify and not _whole_at_least(verify[key], minimum):
+            problems.append('%s: verify.%s must be a whole number, %d or more; got %r' % (where, key, minimum, verify[key]))
     return problems
 
 

@@ -216,13 +216,17 @@ class AwsClients:
         """A client whose calls botocore never resends (max_attempts 1), for calls without a token."""
         return self._get(service, True)
 
-    def _get(self, service, single_try):
-        key = (service, single_try)
+    def in_region(self, service, region):
+        """A client of the same session for another region (e.g. a source table's), None meaning the module's."""
+        return self._get(service, False, region)
+
+    def _get(self, service, single_try, region=None):
+        key = (service, single_try, region)
         if key not in self._clients:
-            self._clients[key] = self._make(service, single_try)
+            self._clients[key] = self._make(service, single_try, region)
         return self._clients[key]
 
-    def _make(self, service, single_try=False):
+    def _make(self, service, single_try=False, region=None):
         params = self.module.params
         if self._session is None:
             self._session = boto3.session.Session(
@@ -235,7 +239,8 @@ class AwsClients:
             config = config.merge(botocore.config.Config(retries=dict(SINGLE_TRY)))
         verify = (params['aws_ca_bundle'] or True) if params['validate_certs'] else False
         endpoint = params['endpoint_url'] if service == self.main_service else None
-        return self._session.client(service, endpoint_url=endpoint, verify=verify, config=config)
+        regional = {'region_name': region} if region else {}
+        return self._session.client(service, endpoint_url=endpoint, verify=verify, config=config, **regional)
 
     def close(self):
         for client in self._clients.values():

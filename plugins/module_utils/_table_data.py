@@ -181,3 +181,81 @@ def check_expected_items(name, value):
         if unknown:
             raise OptionError('%s[%d] has unknown keys %s; accepted: key, attributes' % (name, position, ', '.join(unknown)))
     return value
+
+
+def source_reachable(source_table, restored_table, wanted):
+    """True when `source_table` (DescribeTable's, or None) can be compared with `restored_table`, else why not.
+
+    A table of that name in another account than the restore point's is another table; one with
+    other keys cannot be the source either.
+    """
+    if source_table is None:
+        return 'the source table %s is not reachable with these credentials and region' % wanted['table_name']
+    account = (source_table.get('TableArn') or '').split(':')[4:5]
+    if wanted.get('account') and account and account[0] != wanted['account']:
+        return ('the table %s reachable here is in account %s, the restore point\'s in %s'
+                % (wanted['table_name'], account[0], wanted['account']))
+    if source_table.get('KeySchema') != restored_table.get('KeySchema'):
+        return 'the table %s reachable here has other keys than the restored table' % wanted['table_name']
+    return True
+
+
+CHECK_OPTIONS = {
+    'expected_count': {'type': 'int'},
+    'min_items': {'type': 'int'},
+    'expected_items': {'type': 'list', 'elements': 'dict'},
+    'expected_fingerprint': {'type': 'str'},
+    'product_count': {'type': 'int'},
+    'compare_with_source': {'type': 'dict', 'options': {
+        'table_name': {'type': 'str', 'required': True},
+        'region': {'type': 'str'},
+        'account': {'type': 'str'},
+        'sample_size': {'type': 'int', 'default': DEFAULT_SAMPLE},
+        'modified_after_attribute': {'type': 'str'},
+        'point_created_at': {'type': 'str'},
+    }},
+}
+
+
+def check_options(name, checks):
+    """The `checks` option, refused before any call where it cannot be right."""
+    if not checks:
+        return None
+    for key in ('expected_count', 'min_items', 'product_count'):
+        if checks.get(key) is not None and checks[key] < 0:
+            raise OptionError('%s.%s must be 0 or more, got %s' % (name, key, checks[key]))
+    check_expected_items('%s.expected_items' % name, checks.get('expected_items'))
+    source = checks.get('compare_with_source') or {}
+    if source and not 1 <= source['sample_size'] <= 10000:
+        raise OptionError('%s.compare_with_source.sample_size must be 1 to 10000, got %s' % (name, source['sample_size']))
+    return checks
+
+
+def run_checks(dynamodb, table, key_names, checks, source_client=None, source_exists=None):
+    """`source_exists`: True, or the reason the source cannot be compared (a string), or None without a source."""
+    """Every check of `checks` over one Scan of `table`; returns (checks, TableData)."""
+    source = checks.get('compare_with_source') or {}
+    data = TableData(scan_items(dynamodb, table), key_names, source.get('sample_size', DEFAULT_SAMPLE))
+    results = [count_check(data, checks.get('expected_count'), checks.get('min_items'))]
+    if checks.get('product_count') is not None:
+        # The product's own count is an estimate (no product documents it as exact): shown, never a verdict.
+        results.append(check('product_count', True, checks['product_count'], data.count,
+                             'the product counted %d items at the point, %d restored (an estimate, not checked)'
+                             % (checks['product_count'], data.count)))
+        results[-1]['informational'] = True
+    if checks.get('expected_items'):
+        results.append(expected_items_check(dynamodb, table, checks['expected_items']))
+    results.append(fingerprint_check(data, checks.get('expected_fingerprint')))
+    if source:
+        results.append(_source_check(dynamodb, table, data, source, source_client or dynamodb, source_exists))
+    return [result for result in results if result], data
+
+
+def _source_check(dynamodb, table, data, source, source_client, source_exists):
+    if source_exists is not True:
+        result = check('compare_with_source', False, None, None, 'not compared: %s' % source_exists)
+        result['skipped'] = True
+        return result
+    point_time = parse_timestamp(source['point_created_at']) if source.get('point_created_at') else None
+    return compare_with_source(dynamodb, data.sample, table, source['table_name'], source.get('modified_after_attribute'),
+                               point_time, source_client)

@@ -27,6 +27,7 @@ import botocore.exceptions
 from boto3.dynamodb.types import TypeSerializer
 
 from simulators.common.server import HttpError, Request, Response, SimServer, json_response, parse_iso
+from simulators.common.tamper import tamper_table
 
 SEED_PATH = pathlib.Path(__file__).with_name('seed.yml')
 BOTO_CONFIG = botocore.config.Config(connect_timeout=3, read_timeout=10, retries={'max_attempts': 2})
@@ -518,6 +519,7 @@ class AwsBackupSim(SimServer):
         try:
             answer = client.restore_table_from_backup(TargetTableName=target, BackupArn=point['backup_arn'])
             arn = answer['TableDescription']['TableArn']
+            tamper_table(client, target, self.config)
             tags = self.tables[point['resource_name']].get('tags')
             if job['copy_tags'] and tags:
                 client.tag_resource(ResourceArn=arn, Tags=tags)

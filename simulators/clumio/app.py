@@ -14,6 +14,7 @@ import botocore.config
 import botocore.exceptions
 
 from simulators.common.server import HttpError, Request, Response, SimServer, json_response, parse_iso, utc_iso
+from simulators.common.tamper import tamper
 
 SEED_PATH = pathlib.Path(__file__).with_name('seed.yml')
 MEDIA = 'application/api.clumio.{}=v1+json'
@@ -582,8 +583,9 @@ class ClumioSim(SimServer):
         session = boto3.session.Session(aws_access_key_id='testing', aws_secret_access_key='testing', region_name=work['region'])
         resource = session.resource('dynamodb', endpoint_url=self.dynamodb_endpoint, config=BOTO_CONFIG)
         resource.meta.client.create_table(**arguments)
+        key_names = [key['AttributeName'] for key in arguments['KeySchema']]
         with resource.Table(target['table_name']).batch_writer() as writer:
-            for item in source.get('items', []):
+            for item in tamper(source.get('items', []), key_names, self.config):
                 writer.put_item(Item=_to_dynamo(item))
 
     # ---- /_sim/generate -------------------------------------------------------------------------

@@ -29,3 +29,17 @@ def tamper(items: list[dict[str, Any]], key_names: list[str], config: dict[str, 
         others = [name for name in item if name not in key_names]
         item[others[0] if others else 'recoverops_sim'] = CORRUPTED
     return kept
+
+
+def tamper_table(client: Any, table: str, config: dict[str, Any]) -> None:
+    """The same on a table already restored in moto (for products whose restore moto itself does): low-level client."""
+    drop, corrupt = config.get('drop_items', 0), config.get('corrupt_items', 0)
+    if not drop and not corrupt:
+        return
+    key_names = [key['AttributeName'] for key in client.describe_table(TableName=table)['Table']['KeySchema']]
+    items = sorted(client.scan(TableName=table, ConsistentRead=True)['Items'], key=repr)
+    for item in items[len(items) - drop:] if drop else []:
+        client.delete_item(TableName=table, Key={name: item[name] for name in key_names})
+    for item in items[:corrupt]:
+        others = [name for name in item if name not in key_names]
+        client.put_item(TableName=table, Item=dict(item, **{others[0] if others else 'recoverops_sim': {'S': CORRUPTED}}))

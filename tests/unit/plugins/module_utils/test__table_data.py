@@ -101,3 +101,15 @@ def test_expected_items_compare_values_and_report_a_missing_one(dynamodb):
 def test_expected_items_are_checked_before_any_call(value, says):
     with pytest.raises(OptionError, match=says):
         data.check_expected_items('expected_items', value)
+
+
+def test_a_source_of_another_account_or_other_keys_is_not_compared():
+    restored = {'TableArn': 'arn:aws:dynamodb:us-east-1:111111111111:table/orders-drill',
+                'KeySchema': [{'AttributeName': 'pk', 'KeyType': 'HASH'}]}
+    same = dict(restored, TableArn='arn:aws:dynamodb:us-east-1:111111111111:table/orders')
+    wanted = {'table_name': 'orders', 'account': '111111111111'}
+    assert data.source_reachable(same, restored, wanted) is True
+    assert 'in account 222222222222, the restore point' in data.source_reachable(
+        dict(same, TableArn='arn:aws:dynamodb:us-east-1:222222222222:table/orders'), restored, wanted)
+    assert 'other keys' in data.source_reachable(dict(same, KeySchema=[{'AttributeName': 'id', 'KeyType': 'HASH'}]), restored, wanted)
+    assert 'not reachable' in data.source_reachable(None, restored, wanted)

@@ -52,7 +52,7 @@ def aws(mocker):
         stub.activate()
     stubs['clients'] = clients
     stubs['make'] = mocker.patch.object(AwsClients, '_make', autospec=True,
-                                        side_effect=lambda _self, service, single_try=False: clients[service + ('_once' if single_try else '')])
+                                        side_effect=lambda _self, service, single_try=False, region=None: clients[service + ('_once' if single_try else '')])
     yield stubs
     for service in ('backup', 'dynamodb', 'dynamodb_once'):
         stubs[service].assert_no_pending_responses()
@@ -806,6 +806,35 @@ def test_exact_count_scans_every_page(run_module, aws):
     code, result = run(run_module, dynamodb_table_info, {'table_name': 'orders-drill', 'exact_count': True})
     assert code == 0
     assert result['table']['item_count_exact'] == 3 and result['table']['scan_pages'] == 2
+
+
+def test_data_checks_read_the_table_once_and_report_expected_and_found(run_module, aws):
+    dynamodb = aws['dynamodb']
+    items = [{'pk': {'S': 'a'}, 'total': {'N': '1'}}, {'pk': {'S': 'b'}, 'total': {'N': '2'}}]
+    dynamodb.add_response('describe_table', table('orders-drill'))
+    dynamodb.add_response('list_tags_of_resource', {'Tags': []})
+    dynamodb.add_response('describe_table', table('orders'), {'TableName': 'orders'})
+    dynamodb.add_response('scan', {'Items': items, 'Count': 2}, {'TableName': 'orders-drill', 'ConsistentRead': True})
+    dynamodb.add_response('batch_get_item', {'Responses': {'orders': [items[0], dict(items[1], total={'N': '3'})]}})
+    dynamodb.add_response('batch_get_item', {'Responses': {'orders-drill': items}})
+    code, result = run(run_module, dynamodb_table_info, {'table_name': 'orders-drill', 'checks': {
+        'expected_count': 2, 'product_count': 5, 'compare_with_source': {'table_name': 'orders'}}})
+    assert code == 0, result
+    checks = {check['name']: check for check in result['checks']}
+    assert (checks['item_count']['passed'], checks['item_count']['expected'], checks['item_count']['found']) == (True, 2, 2)
+    assert checks['product_count']['informational'] and checks['product_count']['expected'] == 5
+    assert checks['compare_with_source']['passed'] is False
+    assert checks['compare_with_source']['differences'] == [{'key': {'pk': {'S': 'b'}}, 'attributes': ['total']}]
+    assert len(result['fingerprint']) == 64 and checks['fingerprint']['found'] == result['fingerprint']
+
+
+def test_data_checks_are_refused_before_any_call_when_malformed(run_module, aws):
+    code, result = run(run_module, dynamodb_table_info, {'table_name': 'orders-drill', 'checks': {'expected_count': -1}})
+    assert code == 1 and 'checks.expected_count must be 0 or more' in result['msg']
+    code, result = run(run_module, dynamodb_table_info, {'table_name': 'orders-drill', 'checks': {
+        'expected_items': [{'attributes': {}}]}})
+    assert code == 1 and 'checks.expected_items[0] needs key' in result['msg']
+    assert aws['make'].call_count == 0
 
 
 def test_a_missing_table_is_reported_not_failed(run_module, aws):
