@@ -43,6 +43,11 @@ PATHS = {
     'environments': '/datasources/aws/environments',
 }
 OU_HEADER = 'X-Clumio-OrganizationalUnit-Context'
+# What to fix when Clumio answers these: the messages name the setting.
+HINTS = {401: 'Clumio refused the API token: check the api_token option or CLUMIO_API_TOKEN (a token of this Clumio '
+              'region\'s portal, not expired); api_url (CLUMIO_API_BASE_URL) must be that region\'s API host.',
+         403: 'The API token may not do this: check its role in Clumio, and organizational_unit_id '
+              '(CLUMIO_ORGANIZATIONAL_UNIT_CONTEXT) if the data is in another organizational unit.'}
 
 # ---------------------------------------------------------------------------------------------
 # Names no primary source confirms (clumio.md marks them UNCONFIRMED). They live here and only
@@ -120,7 +125,8 @@ class ClumioConnection:
             headers[OU_HEADER] = params['organizational_unit_id']
         api = ApiClient(params['api_url'].rstrip('/'), headers=headers, timeout=params['timeout'],
                         validate_certs=params['validate_certs'], ca_path=params['ca_path'],
-                        auth=BearerTokenAuth(params['api_token']), error_parser=parse_error, redactor=self.module.redact)
+                        auth=BearerTokenAuth(params['api_token']), error_parser=parse_error, redactor=self.module.redact,
+                        hints=HINTS)
         return ClumioClient(api)
 
 

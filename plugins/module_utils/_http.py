@@ -108,7 +108,7 @@ class ApiClient:
 
     def __init__(self, base_url, *, headers=None, timeout=30, validate_certs=True, ca_path=None,
                  auth=None, error_parser=default_error_parser, redactor=None, retry=None,
-                 sleep=time.sleep, session=None):
+                 sleep=time.sleep, session=None, hints=None):
         if requests is None:
             raise ImportError('requests is required')
         self.base_url = base_url.rstrip('/')
@@ -125,6 +125,8 @@ class ApiClient:
         self.session.verify = self.verify
         self.request_count = 0
         self.retry_count = 0
+        # status -> what to fix, added to the message (e.g. 401 -> the setting that holds the credentials).
+        self.hints = dict(hints or {})
         if auth is not None:
             auth.bind(self)
 
@@ -213,6 +215,8 @@ class ApiClient:
         if not detail:
             detail = body if isinstance(body, str) and body else response.reason
         msg = '%s %s failed with HTTP %s: %s' % (method, url.split('?')[0], response.status_code, detail)
+        if response.status_code in self.hints:
+            msg = '%s. %s' % (msg.rstrip('.'), self.hints[response.status_code])
         return ApiError(self.redact(msg), status=response.status_code, method=method, url=url,
                         body=_redact_tree(body, self.redact))
 

@@ -33,9 +33,11 @@ options:
   account_native_id:
     description: AWS account of O(table_name).
     type: str
+    aliases: [account_id]
   aws_region:
     description: AWS region of O(table_name).
     type: str
+    aliases: [region]
   backup_types:
     description: Only backups of all these types (C(type $all)).
     type: list
@@ -94,8 +96,8 @@ ARGUMENT_SPEC = {
     'backup_id': {'type': 'str'},
     'table_id': {'type': 'str'},
     'table_name': {'type': 'str'},
-    'account_native_id': {'type': 'str'},
-    'aws_region': {'type': 'str'},
+    'account_native_id': {'type': 'str', 'aliases': ['account_id']},
+    'aws_region': {'type': 'str', 'aliases': ['region']},
     'backup_types': {'type': 'list', 'elements': 'str', 'choices': ['clumio_backup', 'aws_snapshot']},
     'latest': {'type': 'bool', 'default': False},
     'point_in_time': {'type': 'str'},

@@ -28,9 +28,11 @@ options:
   account_native_id:
     description: AWS account id.
     type: str
+    aliases: [account_id]
   aws_region:
     description: AWS region.
     type: str
+    aliases: [region]
   environment_id:
     description: Clumio environment id.
     type: str
@@ -61,8 +63,8 @@ from ansible_collections.recoverops.restore.plugins.module_utils._module import 
 ARGUMENT_SPEC = {
     'table_id': {'type': 'str'},
     'table_name': {'type': 'str'},
-    'account_native_id': {'type': 'str'},
-    'aws_region': {'type': 'str'},
+    'account_native_id': {'type': 'str', 'aliases': ['account_id']},
+    'aws_region': {'type': 'str', 'aliases': ['region']},
     'environment_id': {'type': 'str'},
 }
 

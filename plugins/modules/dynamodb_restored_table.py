@@ -35,10 +35,12 @@ options:
     type: str
     required: true
   state:
-    description: V(present) claims the table, V(absent) deletes it.
+    description:
+      - V(present) claims the table, V(absent) deletes it.
+      - Omitted, V(absent) is assumed with a deprecation warning. That default is deprecated and changes to V(present)
+        in release 2.0.0, as amazon.aws and community.general modules default to V(present); always set O(state).
     type: str
     choices: [present, absent]
-    default: absent
   required_tags:
     description: Tags the table must also carry, with these values, to be deleted.
     type: dict
@@ -82,6 +84,7 @@ EXAMPLES = r'''
 - name: Remove the table the drill restored
   recoverops.restore.dynamodb_restored_table:
     table_name: orders-drill
+    state: absent
     required_tags:
       recoverops:drill: "{{ drill_id }}"
 '''
@@ -114,7 +117,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._waiting import
 
 ARGUMENT_SPEC = {
     'table_name': {'type': 'str', 'required': True},
-    'state': {'type': 'str', 'choices': ['present', 'absent'], 'default': 'absent'},
+    'state': {'type': 'str', 'choices': ['present', 'absent']},
     'required_tags': {'type': 'dict', 'default': {}},
     'wait': {'type': 'bool', 'default': True},
     'wait_timeout': {'type': 'int', 'default': 600},
@@ -184,6 +187,11 @@ def main():
                               required_if=[('state', 'present', ('restored_from', 'created_after'))],
                               checks=lambda params, _module: table_or_arn('table_name', params['table_name']))
     module.check_wait_options()
+    if module.params['state'] is None:
+        module.deprecate('state was not set, so absent (delete the table) was assumed. That default is deprecated and becomes '
+                         'present in 2.0.0: set state: absent to delete, state: present to claim', version='2.0.0',
+                         collection_name='recoverops.restore')
+        module.params['state'] = 'absent'
     if module.params['state'] == 'present':
         created_after = module.check_timestamp('created_after', allow_future=True)
         module.run(lambda clients: claim(module, clients.dynamodb, created_after))

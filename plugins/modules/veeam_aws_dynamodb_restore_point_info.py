@@ -38,10 +38,12 @@ options:
     description:
       - AWS region of O(table_name), e.g. V(us-east-1), to tell apart tables of the same name.
     type: str
+    aliases: [region]
   resource_aws_account_id:
     description:
       - Only points of tables in this AWS account (C(ResourceAwsAccountId)).
     type: str
+    aliases: [account_id]
   resource_aws_organization_id:
     description:
       - Only points of tables in this AWS Organization (C(ResourceAwsOrganizationId)).
@@ -149,8 +151,8 @@ ARGUMENT_SPEC = {
     'restore_point_id': {'type': 'str'},
     'dynamodb_id': {'type': 'str'},
     'table_name': {'type': 'str'},
-    'table_region': {'type': 'str'},
-    'resource_aws_account_id': {'type': 'str'},
+    'table_region': {'type': 'str', 'aliases': ['region']},
+    'resource_aws_account_id': {'type': 'str', 'aliases': ['account_id']},
     'resource_aws_organization_id': {'type': 'str'},
     'restore_point_aws_account_id': {'type': 'str'},
     'latest': {'type': 'bool', 'default': False},

@@ -299,6 +299,14 @@ def test_close_closes_the_session(make_client, session):
     assert session.closed
 
 
+def test_a_hint_names_what_to_fix_for_a_status(session):
+    client = ApiClient('https://api.test', session=session, retry=RetryPolicy(retries=0), hints={401: 'Check api_token.'})
+    session.add(answer(401, {'title': 'Unauthorized'}))
+    with pytest.raises(ApiError) as caught:
+        client.request('GET', '/tasks')
+    assert caught.value.msg.endswith('HTTP 401: Unauthorized. Check api_token.')
+
+
 def test_401_without_auth_is_an_error(make_client, session):
     session.add(answer(401, {'title': 'Unauthorized', 'errorCode': 'InvalidToken'}), answer(200, {}))
     with pytest.raises(ApiError) as caught:

@@ -789,6 +789,21 @@ def test_cleanup_refuses_a_table_of_another_drill(run_module, aws):
     assert 'recoverops:drill' in result['msg']
 
 
+def test_an_omitted_state_deletes_as_before_with_a_deprecation_warning(run_module, aws, mocker):
+    deprecate = mocker.spy(RecoverOpsModule, 'deprecate')
+    aws['dynamodb'].add_response('describe_table', table('orders-drill'))
+    aws['dynamodb'].add_response('list_tags_of_resource', {'Tags': [{'Key': 'recoverops:restored-from', 'Value': RP}]})
+    code, result = run(run_module, dynamodb_restored_table, {'table_name': 'orders-drill'}, check_mode=True)
+    assert code == 0 and result['changed']
+    assert deprecate.call_count == 1
+    assert 'becomes present in 2.0.0' in deprecate.call_args.args[1]
+    assert deprecate.call_args.kwargs == {'version': '2.0.0', 'collection_name': 'recoverops.restore'}
+    aws['dynamodb'].add_response('describe_table', table('orders-drill'))
+    aws['dynamodb'].add_response('list_tags_of_resource', {'Tags': [{'Key': 'recoverops:restored-from', 'Value': RP}]})
+    run(run_module, dynamodb_restored_table, {'table_name': 'orders-drill', 'state': 'absent'}, check_mode=True)
+    assert deprecate.call_count == 1
+
+
 def test_cleanup_in_check_mode_deletes_nothing(run_module, aws):
     aws['dynamodb'].add_response('describe_table', table('orders-drill'))
     aws['dynamodb'].add_response('list_tags_of_resource', {'Tags': [{'Key': 'recoverops:restored-from', 'Value': RP}]})
