@@ -22,7 +22,7 @@ import traceback
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
 
-from ansible_collections.recoverops.restore.plugins.module_utils import _checks
+from ansible_collections.recoverops.restore.plugins.module_utils import _aws_backup_types as _types, _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import AnswerLost, ApiError, OperationFailed, OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._restore import Restore
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z, parse_timestamp, restore_point, utc_now
@@ -75,7 +75,9 @@ SECRET_KEY_RE = re.compile(r'password|secret|token', re.IGNORECASE)
 # for StartRestoreJob is UNCONFIRMED, see the api notes §1.10).
 DYNAMODB_METADATA = {'target_table_name': 'targetTableName', 'encryption_type': 'encryptionType',
                      'kms_master_key_arn': 'kmsMasterKeyArn'}
-DYNAMODB_ONLY = ('target_table_name', 'encryption_type', 'kms_master_key_arn', 'tags')
+DYNAMODB_ONLY = ('target_table_name', 'encryption_type', 'kms_master_key_arn')
+# Resource types whose restored resource the module tags (and so cleanup may later delete).
+TAGGED_TYPES = ('DynamoDB', 'EBS', 'S3')
 
 # StartRestoreJob without IamRoleArn: what AWS then uses is not documented (docs/aws.md), so the module warns.
 DEFAULT_ROLE_NOTE = ('iam_role_arn is not set, so StartRestoreJob is sent without IamRoleArn. AWS documents no default '
@@ -114,6 +116,13 @@ def backup_arn(name, value):
 
 def resource_arn(name, value, example=RESOURCE_EXAMPLE):
     return _checks.arn(name, value, example)
+
+
+def time_window(params):
+    """(created_after, created_before, point_in_time) of a listing; the first two may lie ahead, a point in time not."""
+    return (_checks.timestamp('created_after', params['created_after'], allow_future=True),
+            _checks.timestamp('created_before', params['created_before'], allow_future=True),
+            _checks.timestamp('point_in_time', params['point_in_time']))
 
 
 def table_or_arn(name, value):
@@ -497,6 +506,7 @@ def build_restore_metadata(params, base, resource_type):
     for option, key in DYNAMODB_METADATA.items():
         if params.get(option) is not None:
             helpers[key] = params[option]
+    helpers.update(_types.helpers(params))
     overrides = {key: str(value) for key, value in (params.get('metadata') or {}).items()}
     for key, value in helpers.items():
         if key in overrides and overrides[key] != value:
@@ -515,7 +525,7 @@ def build_restore_metadata(params, base, resource_type):
 
 
 def _option_for(key):
-    return next(option for option, name in DYNAMODB_METADATA.items() if name == key)
+    return next((option for option, name in DYNAMODB_METADATA.items() if name == key), None) or _types.option_for(key)
 
 
 def restore_job_reader(backup):
@@ -555,6 +565,15 @@ def check_point(params, point):
     if used and resource_type != 'DynamoDB':
         raise OperationFailed('%s only apply to DynamoDB recovery points; %s is of type %s: use metadata instead'
                               % (', '.join(used), params['recovery_point_arn'], resource_type))
+    group, group_type = _types.used_group(params)
+    if group and resource_type != group_type:
+        raise OperationFailed('%s applies to %s recovery points; %s is of type %s'
+                              % (group, group_type, params['recovery_point_arn'], resource_type))
+    if params.get('tags') and resource_type not in TAGGED_TYPES:
+        raise OperationFailed('tags apply to %s recovery points; %s is of type %s'
+                              % (', '.join(TAGGED_TYPES), params['recovery_point_arn'], resource_type))
+    # The type is known now, before StartRestoreJob: a metadata key it does not take is refused.
+    _types.check_metadata_keys(resource_type, params.get('metadata'), fail=OperationFailed)
     return resource_type
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.recoverops.restore.plugins.module_utils import _veeam
 from ansible_collections.recoverops.restore.plugins.module_utils._auth import OAuth2PasswordAuth
 from ansible_collections.recoverops.restore.plugins.module_utils._checks import path_segment
 from ansible_collections.recoverops.restore.plugins.module_utils._connection import ApplianceConnection, appliance_argspec
@@ -17,7 +18,6 @@ from ansible_collections.recoverops.restore.plugins.module_utils._paging import 
 from ansible_collections.recoverops.restore.plugins.module_utils._restore import Restore, since
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import (
     iso_z,
-    parse_timestamp,
     restore_point,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._waiting import JobReader, StateMap
@@ -220,29 +220,14 @@ def session_state(session):
 
 
 def session_reader(client):
-    """How the shared finish (RecoverOpsModule.finish_job) reads this product's restore sessions."""
+    """How the restore flow (_restore.py) and veeam_aws_session_info read this product's restore sessions."""
     return JobReader(get=client.get_session, state=session_state, log=client.get_session_log,
                      normalize=normalize_session, states=SESSION_STATES)
 
 
 def normalize_session(raw, log=None):
-    started, stopped = raw.get('executionStartTime'), raw.get('executionStopTime')
-    duration = None
-    if started and stopped:
-        duration = round((parse_timestamp(stopped) - parse_timestamp(started)).total_seconds(), 3)
-    return {
-        'id': raw.get('id'),
-        'type': raw.get('type'),
-        'status': raw.get('status'),
-        'result': raw.get('result'),
-        'outcome': SESSION_STATES.outcome(session_state(raw)),
-        'reason': raw.get('reason'),
-        'started_at': iso_z(parse_timestamp(started)) if started else None,
-        'finished_at': iso_z(parse_timestamp(stopped)) if stopped else None,
-        'duration_seconds': duration,
-        'log': log if log is not None else [],
-        'raw': raw,
-    }
+    return _veeam.normalize_session(raw, log, SESSION_STATES.outcome(session_state(raw)), result=raw.get('result'),
+                                    reason=raw.get('reason'))
 
 
 # -- the restore flow (module_utils/_restore.py) -----------------------------------------------------

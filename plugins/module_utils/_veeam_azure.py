@@ -11,6 +11,7 @@ import re
 import time
 
 from ansible_collections.recoverops.restore.plugins.module_utils import _checks
+from ansible_collections.recoverops.restore.plugins.module_utils import _veeam
 from ansible_collections.recoverops.restore.plugins.module_utils._auth import OAuth2PasswordAuth
 from ansible_collections.recoverops.restore.plugins.module_utils._checks import path_segment
 from ansible_collections.recoverops.restore.plugins.module_utils._connection import ApplianceConnection, appliance_argspec
@@ -20,7 +21,6 @@ from ansible_collections.recoverops.restore.plugins.module_utils._paging import 
 from ansible_collections.recoverops.restore.plugins.module_utils._restore import Restore, since
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import (
     iso_z,
-    parse_timestamp,
     restore_point,
 )
 from ansible_collections.recoverops.restore.plugins.module_utils._waiting import (
@@ -347,22 +347,8 @@ def session_reader(client):
 
 
 def normalize_session(raw, log=None):
-    started, stopped = raw.get('executionStartTime'), raw.get('executionStopTime')
-    duration = None
-    if started and stopped:
-        duration = round((parse_timestamp(stopped) - parse_timestamp(started)).total_seconds(), 3)
-    return {
-        'id': raw.get('id'),
-        'type': raw.get('type'),
-        'status': raw.get('status'),
-        'outcome': JOB_STATES.outcome(session_state(raw)),
-        'reason': (raw.get('restoreJobInfo') or {}).get('reason'),
-        'started_at': iso_z(parse_timestamp(started)) if started else None,
-        'finished_at': iso_z(parse_timestamp(stopped)) if stopped else None,
-        'duration_seconds': duration,
-        'log': log if log is not None else [],
-        'raw': raw,
-    }
+    return _veeam.normalize_session(raw, log, JOB_STATES.outcome(session_state(raw)),
+                                    reason=(raw.get('restoreJobInfo') or {}).get('reason'))
 
 
 # -- the restore flow (module_utils/_restore.py) -----------------------------------------------------

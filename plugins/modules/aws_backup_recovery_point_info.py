@@ -174,9 +174,7 @@ def check_options(params, module):
     if not params['statuses']:
         raise OptionError('statuses must name at least one of %s' % ', '.join(_aws.RECOVERY_POINT_STATUSES))
     _checks.at_least('max_points', params['max_points'], 1)
-    return (_checks.timestamp('created_after', params['created_after'], allow_future=True),
-            _checks.timestamp('created_before', params['created_before'], allow_future=True),
-            _checks.timestamp('point_in_time', params['point_in_time']))
+    return _aws.time_window(params)
 
 
 def main():

@@ -80,7 +80,7 @@ point_in_time_recovery:
   type: dict
 '''
 
-from ansible_collections.recoverops.restore.plugins.module_utils import _aws, _checks
+from ansible_collections.recoverops.restore.plugins.module_utils import _aws
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 
 ARGUMENT_SPEC = {
@@ -118,9 +118,7 @@ def check_options(params, module):
     """Whole-string rules before any call; (created_after, created_before, point_in_time) as datetimes."""
     _aws.table_or_arn('table_name', params['table_name'])
     _aws.backup_arn('backup_arn', params['backup_arn'])
-    return (_checks.timestamp('created_after', params['created_after'], allow_future=True),
-            _checks.timestamp('created_before', params['created_before'], allow_future=True),
-            _checks.timestamp('point_in_time', params['point_in_time']))
+    return _aws.time_window(params)
 
 
 def main():
