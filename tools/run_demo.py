@@ -30,6 +30,8 @@ def main():
     with simulators(args.state_dir) as (endpoints, sim_env):
         env = dict(os.environ, **sim_env)
         env['ANSIBLE_COLLECTIONS_PATH'] = str(args.collections.resolve())
+        # The plays name localhost themselves: no inventory is needed, so no warning about there being none.
+        env.update(ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false')
         # Use the copy installed from the built tarball, never the checkout.
         env['ANSIBLE_COLLECTIONS_SCAN_SYS_PATH'] = 'false'
         print('simulators: %s' % ', '.join('%s %s' % item for item in endpoints.items() if isinstance(item[1], str)))

@@ -36,7 +36,8 @@ def main():
         return 1
     with simulators(args.state_dir.resolve()) as (_endpoints, sim_env), tempfile.TemporaryDirectory() as elsewhere:
         env = dict(os.environ, **sim_env, ANSIBLE_COLLECTIONS_PATH=str(args.collections.resolve()),
-                   ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false')
+                   ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false', ANSIBLE_LOCALHOST_WARNING='false',
+                   ANSIBLE_INVENTORY_UNPARSED_WARNING='false')
         failed = []
         for name, command in sorted(RUNS.items()):
             argv = [venv_tool('ansible-playbook')] + [part.format(examples=EXAMPLES) for part in command]

@@ -49,6 +49,7 @@ class ActionModule(ActionBase):
             if args['progress_file']:
                 shown = show_new_lines(args['progress_file'], shown, host)
             if job is not None:
+                _show_messages(job)
                 result.update(job)
                 result.update(ansible_job_id=args['jid'], started=True, finished=True)
                 return result
@@ -78,3 +79,20 @@ class ActionModule(ActionBase):
         data = self._execute_module(module_name='ansible.legacy.async_status', task_vars=task_vars,
                                     module_args={'jid': jid, '_async_dir': async_dir})
         return data if data.get('finished') else None
+
+
+def _message(entry):
+    """A warning or deprecation as the async job wrote it: a string, or (ansible-core 2.19+) a serialized summary."""
+    if isinstance(entry, dict):
+        event = entry.get('event') or {}
+        return event.get('msg') or entry.get('msg') or str(entry)
+    return str(entry)
+
+
+def _show_messages(job):
+    """The module's warnings and deprecations, shown as the normal action would show them, not as raw objects."""
+    for entry in job.pop('warnings', None) or []:
+        display.warning(_message(entry))
+    for entry in job.pop('deprecations', None) or []:
+        display.deprecated(_message(entry), version=(entry.get('version') if isinstance(entry, dict) else None),
+                           collection_name='recoverops.restore')
