@@ -52,8 +52,8 @@ options:
         type: int
       expected_items:
         description:
-          - Items that must hold given values, read back with C(GetItem), each C({key, attributes}) in DynamoDB JSON,
-            e.g. C({key: {order_id: {S: o-1}}, attributes: {status: {S: shipped}}}).
+          - "Items that must hold given values, read back with C(GetItem), each C({key, attributes}) in DynamoDB JSON,
+            e.g. C({key: {order_id: {S: o-1}}, attributes: {status: {S: shipped}}})."
         type: list
         elements: dict
       expected_fingerprint:
