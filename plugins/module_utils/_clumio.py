@@ -110,6 +110,9 @@ class ClumioConnection:
         fail = self.module.fail_json
         if not params['api_token']:
             fail(msg='api_token is required: set the api_token option or CLUMIO_API_TOKEN to a Clumio API token')
+        # AWX injects an unset credential field as an empty variable: empty means "no organizational unit".
+        if params['organizational_unit_id'] == '':
+            params['organizational_unit_id'] = None
         try:
             _checks.url('api_url', params['api_url'] or '', DEFAULT_API_URL)
             _checks.not_blank('organizational_unit_id', params['organizational_unit_id'])

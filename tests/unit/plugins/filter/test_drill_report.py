@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import html
 import json
 import pathlib
+import re
 import xml.etree.ElementTree as ET
 
 import xmlschema
@@ -157,3 +159,146 @@ def test_a_skipped_check_neither_fails_nor_passes_the_item_silently():
     assert [check['name'] for check in item['checks'] if check.get('skipped')] == ['compare_with_source']
     drill['checks'][1]['skipped'] = False
     assert report(drill)['items'][0]['status'] == 'failed'
+
+
+# -- evidence: who, where, with what; every item's evidence in every format; the trend -------------
+AWX_VARS = {'awx_user_name': 'alice', 'awx_job_id': 812, 'awx_job_template_name': 'Monthly DR drill', 'tower_job_id': 812}
+
+
+def evidence_run():
+    drill = run('orders')
+    drill['item'].update(source={'table_name': 'orders', 'password': 'hunter22'}, target={'target_table_name': 'orders-dr'},
+                         cleanup=True)
+    drill['job']['created_resource'] = {'type': 'dynamodb_table', 'name': 'orders-dr', 'region': 'us-east-1'}
+    drill['finished_at'] = '2026-11-22T10:00:50Z'
+    drill['checks'] = [{'name': 'exists', 'passed': True, 'msg': 'table orders-dr exists'},
+                       {'name': 'item_count', 'passed': True, 'expected': 1200, 'found': 1200, 'msg': 'table holds 1200 items'}]
+    drill['cleaned_up'] = True
+    return drill
+
+
+def failing_run():
+    drill = run('customers')
+    drill['checks'] = [{'name': 'item_count', 'passed': False, 'expected': 500, 'found': 498, 'msg': 'table holds 498 items, the restore point 500'}]
+    drill['job']['finished_at'] = None  # no RTO: the testcase time is the item's duration
+    drill['finished_at'] = '2026-11-22T10:22:00Z'
+    return drill
+
+
+def evidence_report(*runs, history=None):
+    context = FILTERS['dr_drill_context'](AWX_VARS, '0f8fad5b-d9cb-469f-a165-70867728950e')
+    return FILTERS['dr_drill_summary'](list(runs) or [evidence_run(), failing_run()], 'Drill', '2026-11-22T10:00:00Z',
+                                       '2026-11-22T10:23:00Z', context, history or {'location': '/var/drills'}, False)
+
+
+def test_the_context_names_the_awx_user_job_and_template_else_the_local_user(monkeypatch):
+    context = FILTERS['dr_drill_context'](AWX_VARS)
+    assert context['run_by'] == {'user': 'alice', 'via': 'awx'}
+    assert context['awx'] == {'user_name': 'alice', 'job_id': 812, 'job_template_name': 'Monthly DR drill'}
+    assert len(context['id']) == 36 and context['id'] != FILTERS['dr_drill_context'](AWX_VARS)['id']
+    assert context['versions']['ansible-core'] and context['versions']['recoverops.restore'] not in (None, '')
+    assert context['controller_host']
+    # A scheduled AWX job has no user: the schedule ran it.
+    scheduled = FILTERS['dr_drill_context']({'tower_job_id': 9, 'awx_schedule_name': 'first Monday'})
+    assert scheduled['run_by'] == {'user': 'schedule first Monday', 'via': 'awx'}
+    monkeypatch.setenv('LOGNAME', 'bob')
+    monkeypatch.setenv('USER', 'bob')
+    local = FILTERS['dr_drill_context']({})
+    assert local['run_by'] == {'user': 'bob', 'via': 'local'} and local['awx'] is None
+
+
+def test_the_report_carries_the_drill_facts_and_each_items_evidence():
+    summary = evidence_report()
+    assert summary['id'] == '0f8fad5b-d9cb-469f-a165-70867728950e' and summary['run_by']['user'] == 'alice'
+    assert summary['failed_items'] == ['customers']
+    assert summary['history']['key'] == 'drill/2026-11-22T100000Z_0f8fad5b-d9cb-469f-a165-70867728950e.json'
+    orders = summary['items'][0]
+    assert orders['source'] == {'table_name': 'orders', 'password': '********'}  # a secret never reaches the report
+    assert orders['cleanup_requested'] is True and orders['cleaned_up'] is True
+    assert orders['checks'][1] == {'name': 'item_count', 'passed': True, 'skipped': False, 'expected': 1200, 'found': 1200,
+                                   'msg': 'table holds 1200 items'}
+    markdown, page = FILTERS['dr_drill_markdown'](summary), FILTERS['dr_drill_html'](summary)
+    junit = FILTERS['dr_drill_junit'](summary)
+    for text in (markdown, page, junit):
+        for fact in ('0f8fad5b-d9cb-469f-a165-70867728950e', 'alice (awx)', '812, template Monthly DR drill', 'ansible-core',
+                     'recoverops.restore', 'p-orders, taken 2026-11-22T02:00:00Z', 'j-orders (', 'dynamodb_table orders-dr us-east-1',
+                     '/var/drills'):
+            assert fact in html.unescape(text), (fact, text[:200])
+        assert 'hunter22' not in text
+        # Human units only: no raw seconds with a fraction anywhere in the text.
+        assert not re.search(r'\d+\.\d{3}\s?s\b', html.unescape(text)), re.findall(r'\d+\.\d{3}\s?s\b', text)
+    assert '- **cleanup**: done' in markdown and '- **cleanup**: not asked for' in markdown
+    for text in (markdown, junit):
+        assert 'passed (expected 1200, found 1200): table holds 1200 items' in text
+        assert 'FAILED (expected 500, found 498): table holds 498 items, the restore point 500' in text
+    # The HTML shows each check as a row: name, result, expected, found, detail.
+    assert ('<td>item_count</td><td class="check-passed">passed</td><td>1200</td><td>1200</td><td>table holds 1200 items</td>'
+            in page)
+    assert '<td>item_count</td><td class="check-failed">FAILED</td><td>500</td><td>498</td>' in page
+
+
+def test_junit_time_properties_evidence_and_a_failure_naming_the_check():
+    root = ET.fromstring(FILTERS['dr_drill_junit'](evidence_report()))
+    suite = root.find('testsuite')
+    facts = {prop.get('name'): prop.get('value') for prop in suite.find('properties')}
+    assert facts['drill.drill_id'] == '0f8fad5b-d9cb-469f-a165-70867728950e' and facts['drill.run_by'] == 'alice (awx)'
+    orders, customers = suite.findall('testcase')
+    # orders: RTO measured (start to the verified end, 40 s); customers: not measured, so its duration (22 min).
+    assert float(orders.get('time')) == 40.0 and float(customers.get('time')) == 1320.0
+    checks = {prop.get('name'): prop.get('value') for prop in orders.find('properties')}
+    assert checks['check.item_count'] == 'passed (expected 1200, found 1200): table holds 1200 items'
+    assert checks['time'] == 'RTO' and checks['job.id'] == 'j-orders' and checks['cleanup'] == 'done'
+    assert 'check item_count: passed' in orders.find('system-out').text  # a passed testcase carries its evidence too
+    failure = customers.find('failure')
+    assert failure.get('message').startswith('failed checks: item_count; ')
+    schema = xmlschema.XMLSchema(str(JUNIT_XSD))
+    xml = FILTERS['dr_drill_junit'](evidence_report())
+    assert [error.reason for error in schema.iter_errors(xml)] == []
+    # The schema keeps a testcase's order: properties first, then failure, then system-out.
+    moved = re.sub(r'(<properties>.*?</properties>)\s*(<system-out>.*?</system-out>)', r'\2\1', xml, count=1, flags=re.S)
+    assert moved != xml and not schema.is_valid(moved)
+
+
+def history_entry(started, rto, status='passed', rpo=28802.0):
+    return {'key': 'drill/%s_x.json' % started, 'id': 'id-' + started, 'started_at': started, 'status': status, 'passed': 1,
+            'total': 2, 'items': [{'name': 'orders', 'status': status, 'rpo_seconds': rpo, 'rto_seconds': rto},
+                                  {'name': 'customers', 'status': 'passed', 'rpo_seconds': rpo, 'rto_seconds': 30.0}]}
+
+
+def test_the_trend_shows_earlier_drills_pass_rate_and_flags_regressions():
+    history = [history_entry('2026-09-22T10:00:00Z', 20.0, 'failed'), history_entry('2026-10-22T10:00:00Z', 30.0)]
+    summary = FILTERS['dr_drill_trend'](evidence_report(), history, 10, 20)
+    trend = summary['trend']
+    assert [drill['id'] for drill in trend['drills']] == ['id-2026-09-22T10:00:00Z', 'id-2026-10-22T10:00:00Z', summary['id']]
+    assert trend['pass_rate'] == 0.333  # one failed drill before, this one failed (customers)
+    orders = trend['items'][0]
+    assert [point['rto_seconds'] for point in orders['points']] == [20.0, 30.0, 40.0]
+    assert orders['pass_rate'] == 0.667
+    assert orders['regressions'] == ["RTO 40 s is 33% worse than the previous drill's 30 s (more than 20%)"]
+    assert FILTERS['dr_drill_trend'](evidence_report(), history, 10, 50)['trend']['items'][0]['regressions'] == []
+    # Only the last N drills, this one included.
+    assert len(FILTERS['dr_drill_trend'](evidence_report(), history, 2, 20)['trend']['drills']) == 2
+    markdown = FILTERS['dr_drill_markdown'](summary)
+    assert '## Trend (last 3 drills, pass rate 33%)' in markdown
+    assert '| orders | FAILED RPO 8.0 h, RTO 20 s | passed RPO 8.0 h, RTO 30 s | passed RPO 8.0 h, RTO 40 s | 67% |' in markdown
+    page = FILTERS['dr_drill_html'](summary)
+    assert page.count('<polyline ') == 4  # an RPO and an RTO chart for each of the two items
+    assert page.count('<rect ') == sum(len(item['phases']) for item in summary['items'])  # charts add no timeline bars
+    assert 'class="regression"' in page and '33% worse' in page
+    for chart in re.findall(r'<svg.*?</svg>', page, flags=re.S):
+        ET.fromstring(chart)
+
+
+def test_a_report_without_history_says_so():
+    page = FILTERS['dr_drill_html'](evidence_report())
+    assert 'No history' in page and '## Trend' not in FILTERS['dr_drill_markdown'](evidence_report())
+
+
+def test_a_broken_history_chain_is_shown_in_every_format():
+    history = {'location': '/var/drills', 'previous': {'key': 'drill/2026-10-22T100000Z_x.json', 'sha256': 'ab' * 32},
+               'chain': {'verified': False, 'problems': ['report drill/2026-09-22T100000Z_y.json is missing: ...']}}
+    summary = evidence_report(history=history)
+    assert summary['history']['previous'] == {'key': 'drill/2026-10-22T100000Z_x.json', 'sha256': 'ab' * 32}
+    for text in (FILTERS['dr_drill_markdown'](summary), FILTERS['dr_drill_html'](summary), FILTERS['dr_drill_junit'](summary)):
+        assert 'BROKEN: report drill/2026-09-22T100000Z_y.json is missing' in text
+        assert 'drill/2026-10-22T100000Z_x.json, SHA-256 ' + 'ab' * 32 in text

@@ -668,3 +668,13 @@ def test_table_info_bad_input_names_the_option_and_calls_nothing(clumio, run_mod
     assert 'Traceback' not in result['msg']
     assert clumio.connect.call_count == 0
     assert clumio.list_tables.call_count == 0 and clumio.get_table.call_count == 0
+
+
+def test_an_empty_organizational_unit_from_the_environment_means_none(clumio, run_module, monkeypatch):
+    """AWX renders an unset credential field as an empty variable; that is no OU, not a bad one."""
+    monkeypatch.setenv('CLUMIO_ORGANIZATIONAL_UNIT_CONTEXT', '')
+    clumio.get_task.return_value = {'id': 't-1', 'status': 'completed', 'category': 'restore', 'type': 'aws_dynamodb_table_restore'}
+    code, result = run(run_module, clumio_task_info, {'task_id': 't-1'})
+    assert code == 0, result
+    code, result = run(run_module, clumio_task_info, {'task_id': 't-1', 'organizational_unit_id': ' ou-1'})
+    assert code == 1 and 'organizational_unit_id must be a non-empty string' in result['msg']
