@@ -167,7 +167,9 @@ def up(state_dir: pathlib.Path, only: list[str], seed_dates: str = 'relative') -
     endpoints: dict = {'pids': {}}
     try:
         endpoints['dynamodb'], endpoints['pids']['dynamodb'] = start_moto(state_dir)
-        env = {'AWS_ENDPOINT_URL_DYNAMODB': endpoints['dynamodb'], **AWS_ENV}
+        # moto serves EC2 and S3 as well: the volumes and buckets AWS Backup restores (and their tags) live there.
+        env = {'AWS_ENDPOINT_URL_DYNAMODB': endpoints['dynamodb'], 'AWS_ENDPOINT_URL_EC2': endpoints['dynamodb'],
+               'AWS_ENDPOINT_URL_S3': endpoints['dynamodb'], **AWS_ENV}
         for name in only or SIMULATORS:
             url, ca_path, endpoints['pids'][name] = start_product(name, state_dir, endpoints['dynamodb'], seed_dates=seed_dates)
             endpoints[name], endpoints[f'{name}_ca'] = url, ca_path

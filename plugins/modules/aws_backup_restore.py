@@ -87,8 +87,67 @@ options:
     type: bool
     default: false
   tags:
-    description: DynamoDB only. Tags to put on the restored table once the job completed (needs O(wait=true)).
+    description:
+      - Tags to put on the restored DynamoDB table, EBS volume or S3 bucket once the job completed (needs O(wait=true)),
+        besides C(recoverops:restored-from).
     type: dict
+  ebs:
+    description:
+      - EBS recovery points only. Each suboption sets one restore metadata key of the new volume; checked before any
+        call. Where AWS documents each key, see the collection's docs/aws.md.
+      - The created volume is tagged C(recoverops:restored-from=<recovery point ARN>) plus O(tags).
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      availability_zone:
+        description: Metadata key C(availabilityZone), for example V(us-east-1a).
+        type: str
+      volume_type:
+        description: Metadata key C(volumeType).
+        type: str
+        choices: [standard, io1, io2, gp2, gp3, sc1, st1]
+      volume_size:
+        description: Metadata key C(volumeSize), in GiB; AWS refuses a size below the snapshot's.
+        type: int
+      iops:
+        description: Metadata key C(iops), with O(ebs.volume_type) V(io1), V(io2) or V(gp3).
+        type: int
+      throughput:
+        description: Metadata key C(throughput) in MiB/s, with O(ebs.volume_type=gp3).
+        type: int
+      encrypted:
+        description: Metadata key C(encrypted).
+        type: bool
+      kms_key_id:
+        description: Metadata key C(kmsKeyId), with O(ebs.encrypted=true).
+        type: str
+  s3:
+    description:
+      - S3 recovery points only. Each suboption (but O(s3.allow_in_place)) sets one restore metadata key; checked before
+        any call. A restore into the source bucket is refused unless O(s3.allow_in_place=true).
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      destination_bucket_name:
+        description: Metadata key C(DestinationBucketName), the bucket the objects are restored into.
+        type: str
+      new_bucket:
+        description: Metadata key C(NewBucket), whether AWS Backup creates O(s3.destination_bucket_name).
+        type: bool
+      encrypted:
+        description: Metadata key C(Encrypted).
+        type: bool
+      encryption_type:
+        description: Metadata key C(EncryptionType).
+        type: str
+        choices: [SSE-S3, SSE-KMS]
+      kms_key:
+        description: Metadata key C(KMSKey), with O(s3.encryption_type=SSE-KMS).
+        type: str
+      allow_in_place:
+        description: Allow a restore whose destination is the source bucket (it adds objects to it).
+        type: bool
+        default: false
   idempotency_token:
     description:
       - Token for C(StartRestoreJob). By default it is derived from the recovery point, the metadata and how many
@@ -114,15 +173,24 @@ EXAMPLES = r'''
     tags:
       purpose: dr-drill
 
-- name: Restore an EBS snapshot recovery point with explicit metadata, without waiting
+- name: Restore an EBS snapshot recovery point into a gp3 volume in us-east-1a, without waiting
   recoverops.restore.aws_backup_restore:
     backup_vault_name: Default
     recovery_point_arn: arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0
-    metadata:
-      availabilityZone: us-east-1a
-      volumeType: gp3
+    resource_type: EBS
+    ebs:
+      availability_zone: us-east-1a
+      volume_type: gp3
     wait: false
   register: started
+
+- name: Restore an S3 recovery point into a new bucket
+  recoverops.restore.aws_backup_restore:
+    backup_vault_name: dr-vault
+    recovery_point_arn: "{{ newest_bucket_point.restore_points[0].id }}"
+    s3:
+      destination_bucket_name: assets-drill
+      new_bucket: true
 '''
 
 RETURN = r'''
@@ -164,7 +232,9 @@ job:
       description: RV(job.finished_at) minus RV(job.started_at).
       type: float
     created_resource:
-      description: 'What the restore creates, e.g. C({type: dynamodb_table, name, arn, region, account}).'
+      description:
+        - 'What the restore creates, e.g. C({type: dynamodb_table, name, arn, region, account}).'
+        - 'For EBS C({type: ebs_volume, id, name, arn, region, account}), for S3 C({type: s3_bucket, id, name, arn, region, account}).'
       type: dict
     request:
       description: The request sent (or that check mode would send), secrets masked.
@@ -199,14 +269,14 @@ wait:
   returned: when O(wait=true)
   type: dict
 tags:
-  description: The tags put on the restored DynamoDB table.
-  returned: when a DynamoDB table was restored and waited for
+  description: The tags put on the restored DynamoDB table, EBS volume or S3 bucket.
+  returned: when a table, volume or bucket was restored and waited for
   type: dict
 '''
 
 import re
 
-from ansible_collections.recoverops.restore.plugins.module_utils import _aws, _checks
+from ansible_collections.recoverops.restore.plugins.module_utils import _aws, _aws_backup_types, _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, RecoverOpsModule
 from ansible_collections.recoverops.restore.plugins.module_utils._restore import run_restore
@@ -226,7 +296,7 @@ ARGUMENT_SPEC = dict(WAIT_ARGSPEC, **{
     'tags': {'type': 'dict'},
     'idempotency_token': {'type': 'str', 'no_log': False},
     'force': {'type': 'bool', 'default': False},
-})
+}, **_aws_backup_types.argument_spec())
 # StartRestoreJob's ResourceType pattern (botocore model).
 RESOURCE_TYPE = re.compile(r'[a-zA-Z0-9_.-]{1,50}')
 
@@ -244,14 +314,16 @@ def check_options(params, module):
     for key in params['metadata'] or {}:
         _checks.not_blank('metadata key', key)
     _aws.wait_options(params)
+    _aws_backup_types.check_options(params)
     if params['kms_master_key_arn'] and params['encryption_type'] != 'KMS':
         raise OptionError('kms_master_key_arn needs encryption_type: KMS (got encryption_type: %s)' % params['encryption_type'])
     if params['encryption_type'] == 'KMS' and not params['kms_master_key_arn']:
         raise OptionError('encryption_type: KMS needs kms_master_key_arn')
     if params['tags'] and not params['wait']:
-        raise OptionError('tags are put on the table once the restore completed, so they need wait: true')
-    if not params['use_restore_metadata'] and not (params['metadata'] or params['target_table_name']):
-        raise OptionError('use_restore_metadata: false needs the restore metadata in metadata (or target_table_name for DynamoDB)')
+        raise OptionError('tags are put on the restored resource once the restore completed, so they need wait: true')
+    if not params['use_restore_metadata'] and not (params['metadata'] or params['target_table_name'] or _aws_backup_types.helpers(params)):
+        raise OptionError('use_restore_metadata: false needs the restore metadata in metadata (or target_table_name for DynamoDB, '
+                          'or an option group such as ebs)')
 
 
 def main():

@@ -49,7 +49,7 @@ PRODUCTS = {
         'names_one': ('resource_arn',),
         'identity': {'resource_arn': 'resource_id'},
         'target': ('iam_role_arn', 'metadata', 'use_restore_metadata', 'target_table_name', 'encryption_type',
-                   'kms_master_key_arn', 'copy_source_tags', 'tags', 'idempotency_token', 'force'),
+                   'kms_master_key_arn', 'copy_source_tags', 'tags', 'idempotency_token', 'force', 'ebs', 's3'),
         'target_required': (),
     },
     'dynamodb': {

@@ -291,3 +291,71 @@ def test_job_settings_are_checked(sim):
     assert refused.status_code == 400 and 'job_outcome must be completed or failed' in refused.text
     accepted = requests.post(sim.url + '/_sim/config', json={'queue_s': 0, 'job_outcome': 'failed'}, timeout=10)
     assert accepted.status_code == 200 and accepted.json()['job_outcome'] == 'failed'
+
+
+# ---- EBS and S3 restores into moto (issue 19) -------------------------------------------------
+S3_POINT = f'{RP}0D000000-0000-4000-8000-000000000001'
+
+
+def moto_client(moto_url, service):
+    return boto3.client(service, endpoint_url=moto_url, region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')
+
+
+def test_an_ebs_restore_makes_a_volume_from_the_points_snapshot(sim, moto_url):
+    control(sim, 'config', FAST)
+    client = backup_client(sim)
+    metadata = client.get_recovery_point_restore_metadata(BackupVaultName='dr-vault', RecoveryPointArn=EBS_POINT)['RestoreMetadata']
+    assert metadata['volumeSize'] == '8' and metadata['availabilityZone'] == 'us-east-1a'
+    job_id = client.start_restore_job(RecoveryPointArn=EBS_POINT, ResourceType='EBS',
+                                      Metadata=dict(metadata, volumeType='gp2', volumeSize='10'))['RestoreJobId']
+    job, _seen = wait_for_job(client, job_id)
+    assert job['Status'] == 'COMPLETED', job
+    volume_id = job['CreatedResourceArn'].rsplit('/', 1)[-1]
+    volume = moto_client(moto_url, 'ec2').describe_volumes(VolumeIds=[volume_id])['Volumes'][0]
+    assert (volume['Size'], volume['VolumeType'], volume['AvailabilityZone']) == (10, 'gp2', 'us-east-1a')
+    assert volume['SnapshotId'].startswith('snap-')
+    control(sim, 'reset', {})
+    with pytest.raises(ClientError):
+        moto_client(moto_url, 'ec2').describe_volumes(VolumeIds=[volume_id])
+
+
+@pytest.mark.parametrize('metadata, words', [
+    ({'volumeSize': '4'}, 'smaller than the snapshot'),
+    ({'volumeType': 'gp9'}, 'volumeType'),
+    ({'availabilityZone': 'eu-west-1a'}, 'availabilityZone'),
+    ({'encrypted': 'yes'}, 'encrypted'),
+    ({'kmsKeyId': 'alias/backup'}, 'kmsKeyId'),
+    ({'volumeType': 'gp2', 'throughput': '200'}, 'throughput'),
+])
+def test_ebs_metadata_moto_would_take_is_refused_at_the_start(sim, metadata, words):
+    client = backup_client(sim)
+    with pytest.raises(ClientError) as error:
+        client.start_restore_job(RecoveryPointArn=EBS_POINT, Metadata=dict({'availabilityZone': 'us-east-1a'}, **metadata))
+    assert error.value.response['Error']['Code'] == 'InvalidParameterValueException'
+    assert words in error.value.response['Error']['Message']
+    assert client.list_restore_jobs()['RestoreJobs'] == []
+
+
+def test_an_s3_restore_puts_the_points_objects_into_a_new_bucket(sim, moto_url):
+    control(sim, 'config', FAST)
+    client = backup_client(sim)
+    job_id = client.start_restore_job(RecoveryPointArn=S3_POINT, ResourceType='S3',
+                                      Metadata={'DestinationBucketName': 'assets-drill', 'NewBucket': 'true'})['RestoreJobId']
+    job, _seen = wait_for_job(client, job_id)
+    assert job['Status'] == 'COMPLETED' and job['CreatedResourceArn'] == 'arn:aws:s3:::assets-drill'
+    keys = sorted(obj['Key'] for obj in moto_client(moto_url, 's3').list_objects_v2(Bucket='assets-drill')['Contents'])
+    assert keys == ['css/site.css', 'img/logo.svg', 'index.html']
+    again = client.start_restore_job(RecoveryPointArn=S3_POINT, Metadata={'DestinationBucketName': 'assets-drill', 'NewBucket': 'true'},
+                                     IdempotencyToken='another')['RestoreJobId']
+    failed, _seen = wait_for_job(client, again)
+    assert failed['Status'] == 'FAILED' and 'already exists' in failed['StatusMessage']
+    control(sim, 'reset', {})
+    assert 'assets-drill' not in [bucket['Name'] for bucket in moto_client(moto_url, 's3').list_buckets()['Buckets']]
+
+
+@pytest.mark.parametrize('metadata', [{'DestinationBucketName': 'Bad_Name'}, {'DestinationBucketName': 'ok-name', 'NewBucket': 'maybe'},
+                                      {'DestinationBucketName': 'ok-name', 'EncryptionType': 'AES'}])
+def test_s3_metadata_aws_refuses_is_refused(sim, metadata):
+    with pytest.raises(ClientError) as error:
+        backup_client(sim).start_restore_job(RecoveryPointArn=S3_POINT, Metadata=metadata)
+    assert error.value.response['Error']['Code'] == 'InvalidParameterValueException'

@@ -26,7 +26,7 @@ def test_the_role_passes_exactly_the_declared_keys(product):
     for part, variable in (('source', 'restore_latest_source'), ('target', 'restore_latest_target')):
         used = set()
         for path in (ROLE_TASKS / product).glob('*.yml'):
-            used |= set(re.findall(r'%s\.([a-z_]+)' % variable, path.read_text()))
+            used |= set(re.findall(r'%s\.([a-z0-9_]+)' % variable, path.read_text()))
         assert used == set(PRODUCTS[product][part]), (product, part)
 
 

@@ -151,7 +151,7 @@ def test_a_second_given_whole_is_included_and_the_bound_is_the_next_second():
 
 
 @pytest.mark.parametrize('resource_type,snake', [
-    ('DynamoDB', 'dynamodb_table'), ('EBS', 'ebs'), ('DocumentDB', 'document_db'), ('VirtualMachine', 'virtual_machine'),
+    ('DynamoDB', 'dynamodb_table'), ('EBS', 'ebs_volume'), ('DocumentDB', 'document_db'), ('VirtualMachine', 'virtual_machine'),
     ('Storage Gateway', 'storage_gateway'), ('FSx', 'fsx'), (None, None)])
 def test_created_resource_types(resource_type, snake):
     assert _aws.snake_type(resource_type) == snake

@@ -437,19 +437,20 @@ def test_tagging_that_keeps_failing_names_the_job_and_the_table(run_module, aws)
 
 def test_other_resource_types_get_their_type_in_snake_case(run_module, aws):
     backup = aws['backup']
-    ebs_point = dict(point(), ResourceType='EBS', ResourceArn='arn:aws:ec2:us-east-1:123456789012:volume/vol-1')
-    backup.add_response('describe_recovery_point', ebs_point)
-    backup.add_response('get_recovery_point_restore_metadata', {'RestoreMetadata': {'volumeId': 'vol-1'}})
+    docdb_point = dict(point(), ResourceType='DocumentDB', ResourceArn='arn:aws:rds:us-east-1:123456789012:cluster:docdb-1')
+    backup.add_response('describe_recovery_point', docdb_point)
+    backup.add_response('get_recovery_point_restore_metadata', {'RestoreMetadata': {'DBClusterIdentifier': 'docdb-1'}})
     backup.add_response('list_restore_jobs_by_protected_resource', {'RestoreJobs': []})
-    backup.add_response('start_restore_job', {'RestoreJobId': 'job-e'})
-    created = 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0restored'
-    backup.add_response('describe_restore_job', job('COMPLETED', 'job-e', ResourceType='EBS', CreatedResourceArn=created,
+    backup.add_response('start_restore_job', {'RestoreJobId': 'job-d'})
+    created = 'arn:aws:rds:us-east-1:123456789012:cluster:docdb-restored'
+    backup.add_response('describe_restore_job', job('COMPLETED', 'job-d', ResourceType='DocumentDB', CreatedResourceArn=created,
                                                     CompletionDate=COMPLETED))
     args = {key: value for key, value in RESTORE.items() if key != 'target_table_name'}
     code, result = run(run_module, aws_backup_restore, args)
     assert code == 0, result
-    assert result['job']['created_resource'] == {'type': 'ebs', 'name': 'vol-0restored', 'arn': created, 'region': 'us-east-1',
-                                                 'account': '123456789012'}
+    resource = result['job']['created_resource']
+    assert (resource['type'], resource['arn'], resource['region'], resource['account']) == (
+        'document_db', created, 'us-east-1', '123456789012')
 
 
 def test_an_unrestorable_point_fails_before_any_start(run_module, aws):

@@ -1,0 +1,125 @@
+#!/usr/bin/python
+# Copyright: recoverops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: aws_restored_resource_info
+short_description: Read and check an EBS volume or S3 bucket that an AWS Backup restore created
+version_added: 1.1.0
+description:
+  - Reads the resource named by RV(recoverops.restore.aws_backup_restore#module:job.created_resource) of an EBS or
+    S3 restore and checks it against O(expected). Never changes anything.
+  - An EBS volume is read with C(DescribeVolumes) (state, size, type, encryption, tags); an S3 bucket with
+    C(HeadBucket), C(GetBucketTagging) and every page of C(ListObjectsV2) (object count, total size, and the
+    SHA-256 of the sorted C(key, size, ETag) lines of its objects as the object-list fingerprint).
+author:
+  - RecoverOps maintainers (@recoverops)
+extends_documentation_fragment:
+  - recoverops.restore.aws
+  - recoverops.restore.aws.actiongroup
+  - recoverops.restore.attributes.info_module
+options:
+  type:
+    description:
+      - What the restore created (C(job.created_resource.type)). O(endpoint_url) applies to its service (EC2 or S3).
+    type: str
+    required: true
+    choices: [ebs_volume, s3_bucket]
+  id:
+    description: The volume id (V(vol-...)) or the bucket name (C(job.created_resource.id)).
+    type: str
+    required: true
+  expected:
+    description: What the checks compare with; each key set adds one check to RV(checks).
+    type: dict
+    default: {}
+    suboptions:
+      size_gib:
+        description: EBS. The volume's size in GiB.
+        type: int
+      volume_type:
+        description: EBS. The volume's type, for example V(gp3).
+        type: str
+      encrypted:
+        description: EBS. Whether the volume is encrypted.
+        type: bool
+      object_count:
+        description: S3. The number of objects in the bucket.
+        type: int
+      min_objects:
+        description: S3. The least number of objects the bucket must hold.
+        type: int
+      fingerprint:
+        description: S3. The object-list fingerprint the bucket must have (as C(resource.fingerprint) reports it).
+        type: str
+'''
+
+EXAMPLES = r'''
+- name: Check the volume a restore created
+  recoverops.restore.aws_restored_resource_info:
+    type: ebs_volume
+    id: "{{ restored.job.created_resource.id }}"
+    expected: {size_gib: 8, volume_type: gp3}
+  register: volume
+
+- name: Check the bucket a restore created
+  recoverops.restore.aws_restored_resource_info:
+    type: s3_bucket
+    id: assets-drill
+    expected: {object_count: 3}
+'''
+
+RETURN = r'''
+exists:
+  description: Whether the resource is there (a volume that is being deleted is not).
+  returned: always
+  type: bool
+resource:
+  description:
+    - The resource as read, null when it is not there. A volume has C(id), C(state), C(size_gib), C(volume_type),
+      C(encrypted), C(availability_zone), C(iops), C(snapshot_id), C(created_at), C(tags); a bucket C(name), C(state)
+      (V(available)), C(tags), C(object_count), C(size_bytes), C(fingerprint).
+  returned: always
+  type: dict
+checks:
+  description: C(exists), C(ready) (state V(available)) and one per key of O(expected), each with C(name), C(passed),
+    C(expected), C(found) and C(msg).
+  returned: always
+  type: list
+  elements: dict
+passed:
+  description: Whether every check passed.
+  returned: always
+  type: bool
+'''
+
+from ansible_collections.recoverops.restore.plugins.module_utils import _aws
+from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
+
+ARGUMENT_SPEC = {
+    'type': {'type': 'str', 'required': True, 'choices': ['ebs_volume', 's3_bucket']},
+    'id': {'type': 'str', 'required': True},
+    'expected': {'type': 'dict', 'default': {}, 'options': {
+        'size_gib': {'type': 'int'}, 'volume_type': {'type': 'str'}, 'encrypted': {'type': 'bool'},
+        'object_count': {'type': 'int'}, 'min_objects': {'type': 'int'}, 'fingerprint': {'type': 'str'}}},
+}
+
+
+def read(module, clients):
+    params = module.params
+    found = _aws.read_restored(clients, params['type'], params['id'])
+    checks = _aws.restored_checks(params['type'], found, params['expected'] or {})
+    return {'changed': False, 'exists': found is not None, 'resource': found, 'checks': checks,
+            'passed': all(check['passed'] for check in checks)}
+
+
+def main():
+    module = RecoverOpsModule(ARGUMENT_SPEC, connection=_aws.RestoredResourceConnection, requires_requests=False,
+                              checks=lambda params, _module: _aws.check_restored_id(params), supports_check_mode=True)
+    module.run(lambda clients: read(module, clients))
+
+
+if __name__ == '__main__':
+    main()
