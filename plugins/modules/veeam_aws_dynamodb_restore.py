@@ -110,7 +110,7 @@ options:
   target_exists:
     description:
       - Whether the table the restore writes to exists now, as the caller read it off DynamoDB (for example with
-        M(recoverops.restore.dynamodb_table_info); the M(recoverops.restore.restore_latest) role does). Veeam's table
+        M(recoverops.restore.dynamodb_table_info); the C(recoverops.restore.restore_latest) role does). Veeam's table
         inventory lags the AWS account, so the module cannot tell by itself.
       - V(false) - an earlier restore into this target whose table has since been deleted is not reused; a new
         restore starts.
