@@ -19,7 +19,7 @@ def flatten(row, prefix=''):
     cells = {}
     for key, value in row.items():
         name = prefix + key
-        if isinstance(value, dict) and key.endswith('_per_target'):
+        if isinstance(value, dict) and key.endswith(('_per_target', '_per_item')):
             cells[name] = ', '.join('%s: %s' % item for item in value.items())
         elif isinstance(value, dict):
             cells.update(flatten(value, name + ' '))

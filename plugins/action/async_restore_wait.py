@@ -94,5 +94,5 @@ def _show_messages(job):
     for entry in job.pop('warnings', None) or []:
         display.warning(_message(entry))
     for entry in job.pop('deprecations', None) or []:
-        display.deprecated(_message(entry), version=(entry.get('version') if isinstance(entry, dict) else None),
-                           collection_name='recoverops.restore')
+        # The collection's restore modules deprecate only what goes in 2.0.0.
+        display.deprecated(_message(entry), version='2.0.0', collection_name='recoverops.restore')

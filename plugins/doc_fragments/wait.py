@@ -22,7 +22,9 @@ options:
     default: 3600
   poll_interval:
     description:
-      - Seconds between the first polls. The interval grows by half after each poll, up to 30 seconds.
+      - Seconds between the first polls. After that the restore is looked at again after a tenth of the time already
+        waited (never sooner than this, never later than 5 minutes), so its end is seen at most max(O(poll_interval),
+        10% of its length) late; a restore that reports its percent done is looked at when its pace says it ends.
       - A restore the module has just started is first polled after this many seconds, since it is known to be running;
         a restore it found already running is polled at once.
     type: int

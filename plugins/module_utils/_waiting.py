@@ -56,6 +56,14 @@ PREDICTION_CAP = 4
 PREDICTION_SHARE = 0.75
 PREDICTION_MARGIN = 1.0
 
+# A wait without progress looks again after LATENESS_SHARE of the time already waited (at least
+# poll_interval, at most MAX_INTERVAL): the end of a job is seen at most max(poll_interval, 10% of
+# its length) late. Past MAX_INTERVAL / LATENESS_SHARE (50 min) the cap keeps that bound too.
+LATENESS_SHARE = 0.1
+MAX_INTERVAL = 300.0
+# Predicted sleeps are capped at PREDICTION_CAP times this (or times max_interval when one is given).
+PREDICTION_BASE = 30.0
+
 
 class WaitResult:
     """What a wait observed: the last state and job body, and when each state was first seen."""
@@ -74,14 +82,17 @@ class WaitResult:
                 'elapsed_seconds': round(self.elapsed, 3), 'timeline': self.timeline}
 
 
-def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interval=30.0, backoff=1.5,
+def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interval=None, share=LATENESS_SHARE,
                  clock=time.monotonic, sleep=time.sleep, now=None, progress=None, report=None, first_poll_after=0.0):
     """Poll `get_state()` -> `(state, job)` until the state is terminal or `timeout` seconds pass.
 
-    The interval starts at `poll_interval` and grows by `backoff` up to `max_interval`, so a
-    30 s job is seen finishing within seconds while a 3 h job costs a few hundred requests,
-    not thousands. The 30 s cap is the interval people poll at by hand: a long job's end is
-    never seen later than a hand-written poll loop would see it. With `progress(job)` -> percent
+    A job that reports no progress is looked at again after `share` (10%) of the time already
+    waited, never sooner than `poll_interval` nor later than `max_interval` (default MAX_INTERVAL,
+    5 min; predicted sleeps are capped at PREDICTION_CAP x 30 s then): a job that ends T
+    seconds into the wait is seen at most max(poll_interval, share x T) seconds late (the last
+    interval before the end was at most that long), so a 10 s job is seen within 2 s at a
+    2 s poll_interval and a 1 h one within 6 minutes, for about 65 requests instead of the
+    ~125 of a loop capped at 30 s. With `progress(job)` -> percent
     done (or None), two readings give the job's pace, and the wait sleeps most of the predicted
     time left instead: fewer polls for a long job and an earlier look at a short one. The
     last sleep is cut short so the timeout is honoured to the second. `report(state,
@@ -92,7 +103,6 @@ def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interv
     now = now or _utc_now
     result = WaitResult()
     started = clock()
-    interval = max(poll_interval, 0.0)
     pace = _Pace()
     if first_poll_after > 0:
         sleep(min(first_poll_after, timeout))
@@ -118,11 +128,16 @@ def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interv
         if predicted is not None:
             result.predictions += 1
             wait = min(max(predicted * PREDICTION_SHARE, min(predicted + PREDICTION_MARGIN, poll_interval)),
-                       PREDICTION_CAP * max(max_interval, poll_interval))
+                       PREDICTION_CAP * max(PREDICTION_BASE if max_interval is None else max_interval, poll_interval))
         else:
-            wait = interval
+            wait = next_interval(result.elapsed, poll_interval, MAX_INTERVAL if max_interval is None else max_interval, share)
         sleep(min(wait, remaining))
-        interval = min(interval * backoff, max(max_interval, poll_interval))
+
+
+def next_interval(elapsed, poll_interval=5.0, max_interval=MAX_INTERVAL, share=LATENESS_SHARE):
+    """Seconds until the next look at a job without progress, `elapsed` seconds into the wait."""
+    floor = max(poll_interval, 0.0)
+    return min(max(floor, share * elapsed), max(max_interval, floor))
 
 
 def progress_reporter(what, job_id, environ=None):

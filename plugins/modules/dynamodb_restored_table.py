@@ -66,7 +66,7 @@ options:
     type: int
     default: 600
   poll_interval:
-    description: Seconds between the first polls; the interval grows by half after each poll, up to 30 seconds.
+    description: Seconds between the first polls; then a tenth of the time already waited, at most 5 minutes.
     type: int
     default: 2
 '''

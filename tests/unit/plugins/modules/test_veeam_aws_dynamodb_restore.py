@@ -120,7 +120,8 @@ def test_existing_session_is_waited_for(veeam, run_module, fake_time):
     assert result['changed'] is False
     assert result['wait']['polls'] == 3
     assert [entry['state'] for entry in result['wait']['timeline']] == ['Running', 'Succeeded']
-    assert fake_time.sleeps == [1, 1.5]
+    # Interval = 10% of the time waited, never below poll_interval (1 s here): 1 s, then 1 s again.
+    assert fake_time.sleeps == [1, 1]
     veeam.start_restore.assert_not_called()
 
 
