@@ -22,6 +22,7 @@ and calls `run_restore`. No product is named here.
 
 from __future__ import annotations
 
+import abc
 import datetime
 
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import (
@@ -55,7 +56,7 @@ NOT_STARTED = 'not_started'
 _FOUND = StateMap(succeeded=('found',))
 
 
-class Restore:
+class Restore(abc.ABC):
     """What one product tells the flow about one restore. The module builds it; `run_restore` drives it.
 
     Class attributes name the product's own result keys; methods read and act. Every read method
@@ -75,9 +76,9 @@ class Restore:
         self.point = None     # the normalized restore point restored, once prepare() read it
         self.request = None   # the body start() sends
 
+    @abc.abstractmethod
     def prepare(self):
         """Read the restore point, build self.request; return the result keys to report (restore_point, target...)."""
-        raise NotImplementedError
 
     def target_text(self):
         """The target in words, for messages (e.g. "orders-drill in us-east-1")."""
@@ -87,9 +88,9 @@ class Restore:
         """self.request as results show it (secrets masked)."""
         return self.request
 
+    @abc.abstractmethod
     def earlier(self):
         """The product's restores into this target (any state, newest first), as raw job objects."""
-        raise NotImplementedError
 
     def target_exists(self, job):
         """Whether the resource `job` restored is still there: True, False, or None when it cannot be told."""
@@ -99,20 +100,20 @@ class Restore:
         """A message when the target exists although no restore of ours made it; None otherwise."""
         return None
 
+    @abc.abstractmethod
     def start(self):
         """Send the restore once; the job id, or None when the product's answer does not name it."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def reader(self):
         """The JobReader (_waiting) of this product's jobs."""
-        raise NotImplementedError
 
     def job_id(self, raw):
         return raw.get('id')
 
+    @abc.abstractmethod
     def describe(self, raw):
         """{state, started_at, finished_at, created_resource} of a raw job, times from the product's clock."""
-        raise NotImplementedError
 
     def finished(self, result):
         """Called once the restore succeeded (or ended with warnings) and was waited for (e.g. to tag what it created)."""
