@@ -163,7 +163,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix='faults-') as tmp:
         workdir = pathlib.Path(tmp)
         with sim_support.simulators(workdir / 'sim') as (endpoints, sim_env):
-            env = dict(os.environ, **sim_env, VEEAM_AWS_CA_PATH=endpoints['veeam_aws_ca'])
+            env = dict(os.environ, **sim_env)
             for rate in ([0.2] if args.smoke else args.rates):
                 rows.append(run_scenario('faults-%d' % (rate * 100), endpoints, env, workdir, normal,
                                          faults={'rate': rate, 'kinds': ALL_FAULTS, 'seed': 7}))
