@@ -132,7 +132,7 @@ def wait_for_file(path: pathlib.Path, pid: int) -> str:
 
 def start_moto(state_dir: pathlib.Path) -> tuple[str, int]:
     port = free_port()
-    pid = spawn([sys.executable, '-m', 'moto.server', '-H', '127.0.0.1', '-p', str(port)], state_dir / 'moto.log')
+    pid = spawn([sys.executable, '-m', 'simulators.moto_server', '-H', '127.0.0.1', '-p', str(port)], state_dir / 'moto.log')
     url = f'http://127.0.0.1:{port}'
     wait_healthy(f'{url}/moto-api/', pid)
     return url, pid
@@ -169,7 +169,8 @@ def up(state_dir: pathlib.Path, only: list[str], seed_dates: str = 'relative') -
         endpoints['dynamodb'], endpoints['pids']['dynamodb'] = start_moto(state_dir)
         # moto serves EC2 and S3 as well: the volumes and buckets AWS Backup restores (and their tags) live there.
         env = {'AWS_ENDPOINT_URL_DYNAMODB': endpoints['dynamodb'], 'AWS_ENDPOINT_URL_EC2': endpoints['dynamodb'],
-               'AWS_ENDPOINT_URL_S3': endpoints['dynamodb'], **AWS_ENV}
+               'AWS_ENDPOINT_URL_S3': endpoints['dynamodb'], 'AWS_ENDPOINT_URL_RDS': endpoints['dynamodb'],
+               'AWS_ENDPOINT_URL_EFS': endpoints['dynamodb'], **AWS_ENV}
         for name in only or SIMULATORS:
             url, ca_path, endpoints['pids'][name] = start_product(name, state_dir, endpoints['dynamodb'], seed_dates=seed_dates)
             endpoints[name], endpoints[f'{name}_ca'] = url, ca_path
@@ -213,7 +214,7 @@ def _ours(pid: int) -> bool:
         command = cmdline.read_bytes().replace(b'\0', b' ').decode(errors='replace')
     except OSError:
         return _alive(pid)
-    return 'simulators.' in command or 'moto.server' in command
+    return 'simulators.' in command
 
 
 def stop_pid(pid: int) -> None:

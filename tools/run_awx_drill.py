@@ -96,6 +96,7 @@ def main():
                                'AWS_ENDPOINT_URL_BACKUP': endpoints['aws_backup'], 'AWS_ENDPOINT_URL_DYNAMODB': endpoints['dynamodb'],
                                # EBS and S3 restores are checked in the same moto server.
                                'AWS_ENDPOINT_URL_EC2': endpoints['dynamodb'], 'AWS_ENDPOINT_URL_S3': endpoints['dynamodb'],
+                               'AWS_ENDPOINT_URL_RDS': endpoints['dynamodb'], 'AWS_ENDPOINT_URL_EFS': endpoints['dynamodb'],
                                'AWS_CA_BUNDLE': endpoints['aws_backup_ca']})
         drill = yaml.safe_load((REPO / 'examples' / 'dr_drill_simulators.yml').read_text())
         drill['dr_drill_report_dir'] = os.path.join(job_dir, 'report')

@@ -33,7 +33,7 @@ def restore_point_mismatch(point, product, source):
     return identity_problems(product, source, point)
 
 
-def dr_drill_plan_problems(items, poll_interval=5, wait_timeout=3600):
+def dr_drill_plan_problems(items, poll_interval=5, wait_timeout=3600, ready_timeout=900):
     """Every problem of a drill's items at once, so a drill never starts half its items over a typo."""
     problems = []
     if not isinstance(items, list) or not items:
@@ -51,7 +51,8 @@ def dr_drill_plan_problems(items, poll_interval=5, wait_timeout=3600):
             if objective in item:
                 problems += _duration_problem(where, objective, item[objective])
         problems += _verify_problems(where, item.get('verify'))
-    for name, value, minimum in (('dr_drill_poll_interval', poll_interval, 1), ('dr_drill_wait_timeout', wait_timeout, 0)):
+    for name, value, minimum in (('dr_drill_poll_interval', poll_interval, 1), ('dr_drill_wait_timeout', wait_timeout, 0),
+                                 ('dr_drill_ready_timeout', ready_timeout, 0)):
         if not _whole_at_least(value, minimum):
             problems.append('%s must be a whole number of seconds, %d or more; got %r' % (name, minimum, value))
     return problems

@@ -23,7 +23,10 @@ from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
 
 from ansible_collections.recoverops.restore.plugins.module_utils import _aws_backup_types as _types, _checks
-from ansible_collections.recoverops.restore.plugins.module_utils._errors import AnswerLost, ApiError, OperationFailed, OptionError
+from ansible_collections.recoverops.restore.plugins.module_utils._aws_calls import (
+    AWS_ERRORS, arn_parts, call, describe_error, error_code, error_details, paginate, plain, start_call)
+from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource import RESTORED_TAG
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed, OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._restore import Restore
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z, parse_timestamp, restore_point, utc_now
 from ansible_collections.recoverops.restore.plugins.module_utils._waiting import JobReader, StateMap, percent
@@ -31,18 +34,11 @@ from ansible_collections.recoverops.restore.plugins.module_utils._waiting import
 try:
     import boto3
     import botocore.config
-    import botocore.exceptions
 except ImportError:
     BOTO3_IMPORT_ERROR = traceback.format_exc()
-    AWS_ERRORS = ()
-    LOST_ERRORS = ()
     CONFIG_KEYS = ()
 else:
     BOTO3_IMPORT_ERROR = None
-    AWS_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError)
-    # No answer, or a cut one, to a call that was sent: it may have acted.
-    LOST_ERRORS = (botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectionClosedError,
-                   botocore.exceptions.ReadTimeoutError)
     CONFIG_KEYS = tuple(botocore.config.Config.OPTION_DEFAULTS)
 
 # Throttling and 5xx are retried by botocore's "standard" mode with jittered exponential backoff.
@@ -64,7 +60,6 @@ TABLE_STATES = StateMap(running=('CREATING', 'UPDATING', 'RESTORING'), succeeded
 
 # The tag every restore of this collection puts on a DynamoDB table it creates; cleanup deletes
 # only tables that carry it.
-RESTORED_TAG = 'recoverops:restored-from'
 # TagResource refuses a table that is being created or updated (ResourceInUseException).
 TAG_TRIES = 5
 TAG_PAUSE = 1.0
@@ -77,7 +72,7 @@ DYNAMODB_METADATA = {'target_table_name': 'targetTableName', 'encryption_type': 
                      'kms_master_key_arn': 'kmsMasterKeyArn'}
 DYNAMODB_ONLY = ('target_table_name', 'encryption_type', 'kms_master_key_arn')
 # Resource types whose restored resource the module tags (and so cleanup may later delete).
-TAGGED_TYPES = ('DynamoDB', 'EBS', 'S3')
+TAGGED_TYPES = ('DynamoDB',) + tuple(_types.BY_TYPE)
 
 # StartRestoreJob without IamRoleArn: what AWS then uses is not documented (docs/aws.md), so the module warns.
 DEFAULT_ROLE_NOTE = ('iam_role_arn is not set, so StartRestoreJob is sent without IamRoleArn. AWS documents no default '
@@ -210,10 +205,8 @@ class DynamoDBConnection(AwsConnection):
 class RestoredResourceConnection(AwsConnection):
     """For a resource AWS Backup restored: endpoint_url applies to the service of its `type` (ec2 or s3)."""
 
-    SERVICES = {'ebs_volume': 'ec2', 's3_bucket': 's3'}
-
     def client(self):
-        return AwsClients(self.module, self.SERVICES[self.module.params['type']])
+        return AwsClients(self.module, _types.BY_KIND[self.module.params['type']].service)
 
 
 class AwsClients:
@@ -263,76 +256,6 @@ class AwsClients:
     def close(self):
         for client in self._clients.values():
             client.close()
-
-
-def call(client, operation, **kwargs):
-    """client.<operation>(**kwargs); an AWS error becomes OperationFailed naming the call and the code."""
-    try:
-        return getattr(client, operation)(**kwargs)
-    except AWS_ERRORS as exc:
-        raise OperationFailed(describe_error(client, operation, exc), error=error_details(exc)) from None
-
-
-def paginate(client, operation, result_key, **kwargs):
-    """The items of every page of a paginated operation, fetched as they are consumed."""
-    try:
-        for page in client.get_paginator(operation).paginate(**kwargs):
-            yield from page.get(result_key, [])
-    except AWS_ERRORS as exc:
-        raise OperationFailed(describe_error(client, operation, exc), error=error_details(exc)) from None
-
-
-def error_code(exc):
-    return (getattr(exc, 'response', None) or {}).get('Error', {}).get('Code')
-
-
-def error_details(exc):
-    error = (getattr(exc, 'response', None) or {}).get('Error', {})
-    return {'code': error.get('Code'), 'message': error.get('Message') or str(exc)}
-
-
-def describe_error(client, operation, exc):
-    service = client.meta.service_model.service_id if hasattr(client, 'meta') else 'AWS'
-    name = ''.join(part.capitalize() for part in operation.split('_'))
-    details = error_details(exc)
-    if details['code']:
-        return '%s %s failed: %s: %s' % (service, name, details['code'], details['message'])
-    return '%s %s failed: %s' % (service, name, details['message'])
-
-
-def plain(value):
-    """boto3 output as JSON-ready data: datetimes as ISO 8601 Z strings."""
-    if isinstance(value, datetime.datetime):
-        return iso_z(parse_timestamp(value))
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items() if key != 'ResponseMetadata'}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    return value
-
-
-def arn_parts(arn):
-    """(region, account) of an ARN, None for what it does not carry."""
-    parts = (arn or '').split(':', 5)
-    if len(parts) < 6:
-        return None, None
-    return parts[3] or None, parts[4] or None
-
-
-def start_call(client, operation, **kwargs):
-    """A call that starts a restore: an answer that may have been lost after AWS acted raises AnswerLost
-    (an HTTP 500 an ApiError with status 500: looked up, never resent), so the restore flow looks it up."""
-    try:
-        return getattr(client, operation)(**kwargs)
-    except LOST_ERRORS as exc:
-        raise AnswerLost(describe_error(client, operation, exc)) from None
-    except AWS_ERRORS as exc:
-        status = (getattr(exc, 'response', None) or {}).get('ResponseMetadata', {}).get('HTTPStatusCode')
-        if status == 500:
-            raise ApiError(describe_error(client, operation, exc), status=500) from None
-        if status is not None and status >= 500:
-            raise AnswerLost(describe_error(client, operation, exc), status=status) from None
-        raise OperationFailed(describe_error(client, operation, exc), error=error_details(exc)) from None
 
 
 def tag_table(dynamodb, arn, tags, tries=None):
@@ -590,9 +513,8 @@ def snake_type(resource_type):
     """created_resource.type: dynamodb_table, ebs_volume, s3_bucket, else AWS Backup's resource type in snake case."""
     if resource_type == 'DynamoDB':
         return 'dynamodb_table'
-    name = _types.BY_TYPE.get(resource_type)
-    if name:
-        return _types.GROUPS[name]['created']
+    if resource_type in _types.BY_TYPE:
+        return _types.BY_TYPE[resource_type].kind
     return re.sub(r'(?<=[a-z])(?=[A-Z])', '_', resource_type or '').replace(' ', '_').lower() or None
 
 
@@ -677,7 +599,7 @@ class BackupRestore(Restore):
         return raw.get('RestoreJobId')
 
     def target_exists(self, job):
-        if self.resource_type in RESOURCE_READERS:
+        if self.resource_type in _types.BY_TYPE:
             arn = plain(job).get('CreatedResourceArn')
             return resource_exists(self.client, self.resource_type, arn) if arn else None
         if self.resource_type != 'DynamoDB':
@@ -685,13 +607,9 @@ class BackupRestore(Restore):
         return describe_table(self.client.dynamodb, self.table_name(job)) is not None
 
     def conflict(self):
-        refusal = _types.in_place_refusal(self.resource_type, self.metadata, self.point['resource_name'], self.params)
-        if refusal:
-            return refusal
-        bucket = self.metadata.get('DestinationBucketName') if self.resource_type == 'S3' else None
-        if bucket and str(self.metadata.get('NewBucket', '')).lower() == 'true' and read_bucket(self.client, bucket, False):
-            return ('Bucket %s already exists, but NewBucket is true: the restore would fail. Name another '
-                    's3.destination_bucket_name, or set s3.new_bucket: false to add the objects to it.' % bucket)
+        kind = _types.BY_TYPE.get(self.resource_type)
+        if kind is not None:
+            return kind.conflict(self.client, self.metadata, self.point['resource_name'], self.params.get(kind.group) or {})
         name = self.table_name()
         if name and describe_table(self.client.dynamodb, name) is not None:
             made = 'force was given' if self.params['force'] else 'no restore job of this recovery point made it'
@@ -712,8 +630,8 @@ class BackupRestore(Restore):
         name = self.table_name(raw) or (re.split(r'[/:]', arn)[-1] if arn else None)
         created = {'type': snake_type(self.resource_type), 'name': name, 'arn': arn,
                    'region': region or self.point['region'], 'account': account or raw.get('AccountId')}
-        if self.resource_type in RESOURCE_READERS:
-            created['id'] = name
+        if self.resource_type in _types.BY_TYPE:
+            created['id'] = _types.BY_TYPE[self.resource_type].created_id(arn)
         return {'state': raw.get('Status'), 'started_at': raw.get('CreationDate'), 'finished_at': raw.get('CompletionDate'),
                 'created_resource': created}
 
@@ -722,157 +640,41 @@ class BackupRestore(Restore):
             return
         arn = result['restore_job']['created_resource_arn']
         tags = dict(self.params['tags'] or {}, **{RESTORED_TAG: self.params['recovery_point_arn']})
-        what = 'table' if self.resource_type == 'DynamoDB' else snake_type(self.resource_type).replace('_', ' ')
+        kind = _types.BY_TYPE.get(self.resource_type)
+        if kind is not None and kind.in_place(self.metadata, self.point['resource_name']):
+            # The source itself: never marked as restored, so that no cleanup (aws_restored_resource) can delete it.
+            tags.pop(RESTORED_TAG)
+            if not tags:
+                return
+        what = kind.noun if kind else 'table'
         try:
-            if self.resource_type == 'DynamoDB':
+            if kind is None:
                 tag_table(self.client.dynamodb, arn, tags)
             else:
-                tag_restored(self.client, self.resource_type, arn, tags)
+                kind.tag(self.client, arn, tags)
         except OperationFailed as exc:
             raise OperationFailed('Restore job %s restored %s %s, but tagging it failed: %s. Run the task again: it finds '
                                   'the job and tags the %s.' % (result[self.id_key], what, arn, exc.msg, what), **result) from None
         result['tags'] = tags
 
 
-# ---- resources AWS Backup restored (other than tables) ----------------------------------------
-def created_id(arn):
-    """The id in a created resource's ARN: vol-... of arn:aws:ec2:...:volume/vol-..., the bucket of arn:aws:s3:::bucket."""
-    return re.split(r'[/:]', arn or '')[-1] or None
-
-
-def _missing(exc, codes):
-    return error_code(exc) in codes or (getattr(exc, 'response', None) or {}).get('ResponseMetadata', {}).get('HTTPStatusCode') == 404
-
-
-def read_volume(clients, volume_id):
-    """{id, arn?, state, size_gib, volume_type, encrypted, availability_zone, snapshot_id, created_at, tags} or None when gone."""
-    try:
-        volumes = clients.ec2.describe_volumes(VolumeIds=[volume_id])['Volumes']
-    except AWS_ERRORS as exc:
-        if _missing(exc, ('InvalidVolume.NotFound',)):
-            return None
-        raise OperationFailed(describe_error(clients.ec2, 'describe_volumes', exc), error=error_details(exc)) from None
-    if not volumes or volumes[0].get('State') in ('deleting', 'deleted'):
-        return None
-    raw = plain(volumes[0])
-    return {'id': raw['VolumeId'], 'state': raw.get('State'), 'size_gib': raw.get('Size'), 'volume_type': raw.get('VolumeType'),
-            'encrypted': raw.get('Encrypted'), 'availability_zone': raw.get('AvailabilityZone'), 'iops': raw.get('Iops'),
-            'snapshot_id': raw.get('SnapshotId'), 'created_at': raw.get('CreateTime'),
-            'tags': {tag['Key']: tag['Value'] for tag in raw.get('Tags') or []}}
-
-
-def read_bucket(clients, name, list_objects=True):
-    """{name, state, object_count, size_bytes, fingerprint, tags} or None when the bucket is not there.
-
-    The fingerprint is the SHA-256 of the sorted "key<TAB>size<TAB>etag" lines of every object: two
-    buckets with the same object list have the same one, whatever order S3 lists them in."""
-    s3 = clients.s3
-    try:
-        s3.head_bucket(Bucket=name)
-    except AWS_ERRORS as exc:
-        if _missing(exc, ('404', 'NoSuchBucket', 'NotFound')):
-            return None
-        raise OperationFailed(describe_error(s3, 'head_bucket', exc), error=error_details(exc)) from None
-    found = {'name': name, 'state': 'available', 'tags': bucket_tags(s3, name)}
-    if list_objects:
-        lines = ['%s\t%s\t%s' % (obj['Key'], obj.get('Size'), obj.get('ETag', '').strip('"'))
-                 for obj in paginate(s3, 'list_objects_v2', 'Contents', Bucket=name)]
-        found.update(object_count=len(lines), size_bytes=sum(int(line.split('\t')[1] or 0) for line in lines),
-                     fingerprint=hashlib.sha256('\n'.join(sorted(lines)).encode()).hexdigest())
-    return found
-
-
-def bucket_tags(s3, name):
-    try:
-        return {tag['Key']: tag['Value'] for tag in s3.get_bucket_tagging(Bucket=name).get('TagSet', [])}
-    except AWS_ERRORS as exc:
-        if error_code(exc) == 'NoSuchTagSet':
-            return {}
-        raise OperationFailed(describe_error(s3, 'get_bucket_tagging', exc), error=error_details(exc)) from None
-
-
-RESOURCE_READERS = {'EBS': lambda clients, arn: read_volume(clients, created_id(arn)),
-                    'S3': lambda clients, arn: read_bucket(clients, created_id(arn), list_objects=False)}
-
-
-def resource_exists(clients, resource_type, arn):
-    return RESOURCE_READERS[resource_type](clients, arn) is not None
-
-
-def tag_restored(clients, resource_type, arn, tags):
-    """Put `tags` on a restored volume (CreateTags) or bucket (its tag set plus `tags`: PutBucketTagging replaces all)."""
-    if resource_type == 'EBS':
-        call(clients.ec2, 'create_tags', Resources=[created_id(arn)], Tags=[{'Key': k, 'Value': str(v)} for k, v in tags.items()])
-        return
-    name = created_id(arn)
-    merged = dict(bucket_tags(clients.s3, name), **{k: str(v) for k, v in tags.items()})
-    call(clients.s3, 'put_bucket_tagging', Bucket=name, Tagging={'TagSet': [{'Key': k, 'Value': v} for k, v in merged.items()]})
-
-
-RESOURCE_KINDS = {'ebs_volume': 'EBS', 's3_bucket': 'S3'}
-RESOURCE_ID = {'ebs_volume': (_types.VOLUME_ID, 'an EBS volume id such as vol-0abc1234def567890'),
-               's3_bucket': (_types.BUCKET_NAME, 'an S3 bucket name (3 to 63 characters of a-z, 0-9, . and -)')}
+# ---- resources AWS Backup restored (other than tables): each type in _aws_resource_<type>.py -------
+def restored_kind(kind):
+    """The RestoredResource of a created_resource.type."""
+    return _types.BY_KIND[kind]
 
 
 def check_restored_id(params):
-    pattern, accepts = RESOURCE_ID[params['type']]
-    _checks.whole('id', params['id'], pattern, accepts)
+    restored_kind(params['type']).check_id(params['id'])
 
 
-def read_restored(clients, kind, resource_id):
-    """A restored resource by created_resource.type and id, or None when it is not there."""
-    return read_volume(clients, resource_id) if kind == 'ebs_volume' else read_bucket(clients, resource_id)
+def check_restored_expected(params):
+    restored_kind(params['type']).check_expected(params.get('expected'))
 
 
-def restored_checks(kind, found, expected):
-    """The drill's checks of a restored volume or bucket, each {name, passed, expected, found, msg}."""
-    def check(name, want, got, what):
-        return {'name': name, 'passed': got == want, 'expected': want, 'found': got,
-                'msg': '%s is %s%s' % (what, got, '' if got == want else ', expected %s' % want)}
-
-    checks = [{'name': 'exists', 'passed': found is not None, 'expected': True, 'found': found is not None,
-               'msg': '%s %s' % (kind.replace('_', ' '), 'exists' if found is not None else 'was not found')}]
-    if found is None:
-        return checks
-    checks.append(check('ready', 'available', found['state'], 'state'))
-    for key, label in (('size_gib', 'size (GiB)'), ('volume_type', 'volume type'), ('encrypted', 'encryption'),
-                       ('object_count', 'object count'), ('fingerprint', 'object-list fingerprint')):
-        if expected.get(key) is not None:
-            checks.append(check(key, expected[key], found.get(key), label))
-    if expected.get('min_objects') is not None:
-        count = found.get('object_count')
-        checks.append({'name': 'min_objects', 'passed': count is not None and count >= expected['min_objects'],
-                       'expected': expected['min_objects'], 'found': count,
-                       'msg': 'object count is %s, at least %s expected' % (count, expected['min_objects'])})
-    return checks
-
-
-def refuse_unless_ours(kind, found, restored_from, required_tags):
-    """OperationFailed unless the resource carries the restore tag (of `restored_from` when given) and `required_tags`."""
-    tags = found.get('tags') or {}
-    what = '%s %s' % (kind.replace('_', ' '), found.get('id') or found.get('name'))
-    if RESTORED_TAG not in tags:
-        raise OperationFailed('Refusing to delete %s: it has no %s tag, so no restore of this collection created it'
-                              % (what, RESTORED_TAG), resource=found)
-    if restored_from and tags[RESTORED_TAG] != restored_from:
-        raise OperationFailed('Refusing to delete %s: it was restored from %s, not from %s'
-                              % (what, tags[RESTORED_TAG], restored_from), resource=found)
-    wrong = sorted(key for key, value in (required_tags or {}).items() if tags.get(key) != str(value))
-    if wrong:
-        raise OperationFailed('Refusing to delete %s: required_tags %s do not match its tags (%s)'
-                              % (what, ', '.join(wrong), ', '.join('%s=%s' % (key, tags.get(key)) for key in wrong)), resource=found)
-
-
-def remove_restored(clients, kind, resource_id):
-    """Delete a restored volume, or empty and delete a restored bucket."""
-    if kind == 'ebs_volume':
-        call(clients.ec2, 'delete_volume', VolumeId=resource_id)
-        return
-    s3 = clients.s3
-    keys = [{'Key': obj['Key']} for obj in paginate(s3, 'list_objects_v2', 'Contents', Bucket=resource_id)]
-    for start in range(0, len(keys), 1000):
-        call(s3, 'delete_objects', Bucket=resource_id, Delete={'Objects': keys[start:start + 1000], 'Quiet': True})
-    call(s3, 'delete_bucket', Bucket=resource_id)
+def resource_exists(clients, resource_type, arn):
+    kind = _types.BY_TYPE[resource_type]
+    return kind.read(clients, kind.created_id(arn), full=False) is not None
 
 
 # ---- DynamoDB --------------------------------------------------------------------------------

@@ -65,11 +65,11 @@ resource:
   type: dict
 '''
 
-from ansible_collections.recoverops.restore.plugins.module_utils import _aws
+from ansible_collections.recoverops.restore.plugins.module_utils import _aws, _aws_backup_types
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 
 ARGUMENT_SPEC = {
-    'type': {'type': 'str', 'required': True, 'choices': ['ebs_volume', 's3_bucket']},
+    'type': {'type': 'str', 'required': True, 'choices': list(_aws_backup_types.BY_KIND)},
     'id': {'type': 'str', 'required': True},
     'state': {'type': 'str', 'choices': ['absent'], 'default': 'absent'},
     'restored_from': {'type': 'str'},
@@ -79,12 +79,13 @@ ARGUMENT_SPEC = {
 
 def remove(module, clients):
     params = module.params
-    found = _aws.read_restored(clients, params['type'], params['id'])
+    kind = _aws.restored_kind(params['type'])
+    found = kind.read(clients, params['id'])
     if found is None:
         return {'changed': False}
-    _aws.refuse_unless_ours(params['type'], found, params['restored_from'], params['required_tags'])
+    kind.refuse_unless_ours(found, params['restored_from'], params['required_tags'])
     if not module.check_mode:
-        _aws.remove_restored(clients, params['type'], params['id'])
+        kind.remove(clients, params['id'])
     return {'changed': True, 'resource': found}
 
 

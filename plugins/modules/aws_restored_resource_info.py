@@ -54,6 +54,13 @@ options:
       fingerprint:
         description: S3. The object-list fingerprint the bucket must have (as C(resource.fingerprint) reports it).
         type: str
+  ready_timeout:
+    description:
+      - Seconds to wait for a resource that is still being created (state V(creating) or V(pending)) to become ready
+        before it is checked, reading it again every 5 seconds; V(0) checks it as it is.
+      - Some resources exist before they are usable (an RDS instance or EFS file system just restored).
+    type: int
+    default: 0
 '''
 
 EXAMPLES = r'''
@@ -93,31 +100,43 @@ passed:
   description: Whether every check passed.
   returned: always
   type: bool
+waited:
+  description: Seconds spent waiting for the resource to become ready (see O(ready_timeout)).
+  returned: always
+  type: float
 '''
 
-from ansible_collections.recoverops.restore.plugins.module_utils import _aws
+from ansible_collections.recoverops.restore.plugins.module_utils import _aws, _aws_backup_types, _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 
 ARGUMENT_SPEC = {
-    'type': {'type': 'str', 'required': True, 'choices': ['ebs_volume', 's3_bucket']},
+    'type': {'type': 'str', 'required': True, 'choices': list(_aws_backup_types.BY_KIND)},
     'id': {'type': 'str', 'required': True},
     'expected': {'type': 'dict', 'default': {}, 'options': {
         'size_gib': {'type': 'int'}, 'volume_type': {'type': 'str'}, 'encrypted': {'type': 'bool'},
         'object_count': {'type': 'int'}, 'min_objects': {'type': 'int'}, 'fingerprint': {'type': 'str'}}},
+    'ready_timeout': {'type': 'int', 'default': 0},
 }
+
+
+def check_options(params, _module):
+    _aws.check_restored_id(params)
+    _aws.check_restored_expected(params)
+    _checks.at_least('ready_timeout', params['ready_timeout'], 0)
 
 
 def read(module, clients):
     params = module.params
-    found = _aws.read_restored(clients, params['type'], params['id'])
-    checks = _aws.restored_checks(params['type'], found, params['expected'] or {})
+    kind = _aws.restored_kind(params['type'])
+    found, waited = kind.read_when_ready(clients, params['id'], params['ready_timeout'])
+    checks = kind.all_checks(found, params['expected'] or {})
     return {'changed': False, 'exists': found is not None, 'resource': found, 'checks': checks,
-            'passed': all(check['passed'] for check in checks)}
+            'passed': all(check['passed'] for check in checks), 'waited': waited}
 
 
 def main():
     module = RecoverOpsModule(ARGUMENT_SPEC, connection=_aws.RestoredResourceConnection, requires_requests=False,
-                              checks=lambda params, _module: _aws.check_restored_id(params), supports_check_mode=True)
+                              checks=check_options, supports_check_mode=True)
     module.run(lambda clients: read(module, clients))
 
 

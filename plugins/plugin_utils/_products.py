@@ -12,6 +12,8 @@ field that must then match it (../shared/DESIGN.md "What a drill's verdict means
 
 from __future__ import annotations
 
+from ansible_collections.recoverops.restore.plugins.module_utils import _aws_backup_types
+
 PRODUCTS = {
     'veeam_aws': {
         'source': ('table_name', 'dynamodb_id', 'table_region', 'resource_aws_account_id', 'resource_aws_organization_id',
@@ -49,7 +51,9 @@ PRODUCTS = {
         'names_one': ('resource_arn',),
         'identity': {'resource_arn': 'resource_id'},
         'target': ('iam_role_arn', 'metadata', 'use_restore_metadata', 'target_table_name', 'encryption_type',
-                   'kms_master_key_arn', 'copy_source_tags', 'tags', 'idempotency_token', 'force', 'ebs', 's3'),
+                   'kms_master_key_arn', 'copy_source_tags', 'tags', 'idempotency_token', 'force')
+        # An option group per resource type (ebs, s3, ...).
+        + tuple(_aws_backup_types.BY_GROUP),
         'target_required': (),
     },
     'dynamodb': {

@@ -29,7 +29,9 @@ import botocore.credentials
 import botocore.exceptions
 from boto3.dynamodb.types import TypeSerializer
 
-from simulators.common.server import HttpError, Request, Response, SimServer, json_response, parse_iso
+from simulators.aws_backup.errors import RestoreFailure, aws_error, fail
+from simulators.aws_backup.resources import handlers
+from simulators.common.server import Request, Response, SimServer, json_response, parse_iso
 from simulators.common.tamper import tamper_table
 
 SEED_PATH = pathlib.Path(__file__).with_name('seed.yml')
@@ -37,34 +39,12 @@ BOTO_CONFIG = botocore.config.Config(connect_timeout=3, read_timeout=10, retries
 AUTH_HEADER = re.compile(r'^AWS4-HMAC-SHA256 Credential=(?P<key>[^/,\s]+)/(?P<date>\d{8})/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request,'
                          r'\s*SignedHeaders=(?P<headers>[^,\s]+),\s*Signature=(?P<signature>[0-9a-f]+)$')
 TABLE_NAME = re.compile(r'^[a-zA-Z0-9_.-]{3,255}$')
-BUCKET_NAME = re.compile(r'^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$')
-EBS_VOLUME_TYPES = ('standard', 'io1', 'io2', 'gp2', 'gp3', 'sc1', 'st1')
-# EC2's limits per volume type: (least GiB, most GiB); io1/io2/gp3 take iops, gp3 throughput.
-EBS_SIZES = {'standard': (1, 1024), 'io1': (4, 16384), 'io2': (4, 65536), 'gp2': (1, 16384), 'gp3': (1, 16384),
-             'sc1': (125, 16384), 'st1': (125, 16384)}
-BOOLEANS = ('true', 'false')
-S3_ENCRYPTION_TYPES = ('SSE-S3', 'SSE-KMS')
 RESTORABLE = ('COMPLETED', 'AVAILABLE')
 PLAN_ID = '8f2e0000-0000-4000-8000-000000000001'
 MAX_GENERATED = 1_000_000
 # The error codes the framework's problem() statuses map to (unknown paths, injected faults, handler bugs).
 STATUS_CODES = {400: 'InvalidRequestException', 403: 'UnrecognizedClientException', 404: 'UnknownOperationException',
                 405: 'UnknownOperationException', 429: 'ThrottlingException', 500: 'InternalFailure', 503: 'ServiceUnavailableException'}
-
-
-def aws_error(status: int, code: str, message: str) -> Response:
-    """A restJson1 error: botocore reads the code from x-amzn-ErrorType and the message from the body."""
-    body = {'Code': code, 'Message': message, '__type': code}
-    return json_response(status, body, 'application/json', {'x-amzn-ErrorType': code, 'x-amzn-RequestId': str(uuid.uuid4())})
-
-
-def fail(code: str, message: str, status: int = 400) -> HttpError:
-    """The model gives Backup's error shapes no httpStatusCode, so they are all 400 (client errors)."""
-    return HttpError(aws_error(status, code, message))
-
-
-class RestoreFailure(Exception):
-    """A restore job that ends FAILED; the message becomes its StatusMessage."""
 
 
 class AwsBackupSim(SimServer):
@@ -95,8 +75,8 @@ class AwsBackupSim(SimServer):
         self.generated: list[dict[str, Any]] = []
         self.restores_by_target: dict[str, int] = {}
         self.restored_tables: set[str] = set()
-        self.restored_volumes: set[str] = set()
-        self.restored_buckets: set[str] = set()
+        # AWS Backup resource type -> its handler (the types other than DynamoDB: resources.py).
+        self.handlers = {handler.resource_type: handler(self) for handler in handlers()}
         self._moto_clients: dict[str, Any] = {}
         super().__init__(seed_path, state_dir, **options)
 
@@ -120,13 +100,9 @@ class AwsBackupSim(SimServer):
                 point['size'] = 1024 * len(table.get('items', []))
                 points[point['arn']] = point
         for spec in doc.get('other_recovery_points', []):
-            arn = str(spec['resource_arn'])
-            name = arn.rsplit(':', 1)[-1] if str(spec['resource_type']) == 'S3' else arn.rsplit('/', 1)[-1]
-            point = self._seed_point(spec, account, region, loaded_at, str(spec['resource_type']), arn, name)
-            point['volume'] = dict(spec.get('volume') or {})
-            point['objects'] = [dict(obj) for obj in spec.get('objects') or []]
-            if point['resource_type'] == 'S3':
-                point['size'] = sum(len(str(obj['body']).encode()) for obj in point['objects'])
+            arn, handler = str(spec['resource_arn']), self.handlers[str(spec['resource_type'])]
+            point = self._seed_point(spec, account, region, loaded_at, handler.resource_type, arn, handler.name_of(arn))
+            handler.load(point, spec)
             points[point['arn']] = point
         unknown = {point['vault'] for point in points.values()} - vaults
         if unknown:
@@ -160,8 +136,9 @@ class AwsBackupSim(SimServer):
         return {'seed': self.seed_doc, 'loaded_at': self.loaded_at, 'generated': self.generated, 'jobs': self.jobs,
                 'tokens': self.tokens, 'restores_by_target': self.restores_by_target, 'restored_tables': sorted(self.restored_tables),
                 'backup_arns': {arn: point['backup_arn'] for arn, point in self.points.items() if point['backup_arn']},
-                'snapshot_ids': {arn: point['snapshot_id'] for arn, point in self.points.items() if point.get('snapshot_id')},
-                'restored_volumes': sorted(self.restored_volumes), 'restored_buckets': sorted(self.restored_buckets)}
+                'point_ids': {arn: {key: point[key] for key in self.handlers[point['resource_type']].persisted if point.get(key)}
+                              for arn, point in self.points.items() if point['resource_type'] in self.handlers and not point['generated']},
+                'restored': {kind: sorted(handler.restored) for kind, handler in self.handlers.items()}}
 
     def restore_snapshot(self, doc: dict[str, Any]) -> None:
         # The moto server outlived us: its tables and backups are still the ones the snapshot names.
@@ -169,9 +146,9 @@ class AwsBackupSim(SimServer):
         for arn, backup_arn in doc.get('backup_arns', {}).items():
             if arn in self.points:
                 self.points[arn]['backup_arn'] = backup_arn
-        for arn, snapshot_id in doc.get('snapshot_ids', {}).items():
+        for arn, ids in doc.get('point_ids', {}).items():
             if arn in self.points:
-                self.points[arn]['snapshot_id'] = snapshot_id
+                self.points[arn].update(ids)
         for request in doc['generated']:
             self._generate(**request)
         self.generated = doc['generated']
@@ -179,8 +156,8 @@ class AwsBackupSim(SimServer):
         self.jobs, self.tokens = doc['jobs'], doc['tokens']
         self.restores_by_target = doc.get('restores_by_target', {})
         self.restored_tables = set(doc.get('restored_tables', []))
-        self.restored_volumes = set(doc.get('restored_volumes', []))
-        self.restored_buckets = set(doc.get('restored_buckets', []))
+        for kind, restored in doc.get('restored', {}).items():
+            self.handlers[kind].restored = set(restored)
 
     def known_secrets(self) -> list[str]:
         # moto's published dummy pair is not a secret: it is in every moto example and in env.sh.
@@ -222,32 +199,8 @@ class AwsBackupSim(SimServer):
             if point['resource_type'] == 'DynamoDB':
                 answer = client.create_backup(TableName=point['resource_name'], BackupName=f"awsbackup-{point['arn'].rsplit(':', 1)[-1]}")
                 point['backup_arn'] = answer['BackupDetails']['BackupArn']
-        self._provision_ebs_s3()
-
-    def _provision_ebs_s3(self) -> None:
-        """Drop what restores made; each EBS point gets a moto volume of the seeded size and a snapshot of it,
-        each S3 point's source bucket is (re)created with the point's objects."""
-        ec2, s3 = self.moto('ec2'), self.moto('s3')
-        for volume_id in sorted(self.restored_volumes):
-            try:
-                ec2.delete_volume(VolumeId=volume_id)
-            except botocore.exceptions.ClientError:
-                pass
-        for bucket in sorted(self.restored_buckets | {p['resource_name'] for p in self.points.values() if p['resource_type'] == 'S3'}):
-            _drop_bucket(s3, bucket)
-        self.restored_volumes, self.restored_buckets = set(), set()
-        for point in self.points.values():
-            if point['resource_type'] == 'EBS' and not point['generated']:
-                volume = point['volume']
-                size = int(volume.get('size_gib') or max(1, point['size'] // 2**30))
-                source = ec2.create_volume(Size=size, AvailabilityZone=str(volume.get('availability_zone', f'{self.region}a')),
-                                           VolumeType=str(volume.get('volume_type', 'gp3')),
-                                           TagSpecifications=[{'ResourceType': 'volume', 'Tags': [{'Key': 'Name', 'Value': point['resource_name']}]}])
-                point['snapshot_id'] = ec2.create_snapshot(VolumeId=source['VolumeId'], Description=f"AWS Backup {point['arn']}")['SnapshotId']
-            elif point['resource_type'] == 'S3':
-                s3.create_bucket(Bucket=point['resource_name'])
-                for obj in point['objects']:
-                    s3.put_object(Bucket=point['resource_name'], Key=str(obj['key']), Body=str(obj['body']).encode())
+        for kind, handler in self.handlers.items():
+            handler.provision([point for point in self.points.values() if point['resource_type'] == kind and not point['generated']])
 
     # ---- routes ---------------------------------------------------------------------------------
     def register_routes(self) -> None:
@@ -410,16 +363,8 @@ class AwsBackupSim(SimServer):
             # returns for DynamoDB is UNCONFIRMED (originalTableName in particular).
             metadata = {'originalTableName': point['resource_name'], 'targetTableName': point['resource_name'],
                         'encryptionType': 'Default', 'deletionProtection': 'false'}
-        elif point['resource_type'] == 'S3':
-            # UNCONFIRMED which keys AWS returns for S3; the bucket's own name, so that a restore names its destination.
-            metadata = {'BucketName': point['resource_name']}
         else:
-            # UNCONFIRMED keys; enough for a client to pass them back to StartRestoreJob.
-            volume = point['volume']
-            metadata = {'volumeId': point['resource_name'], 'volumeType': str(volume.get('volume_type', 'gp3')),
-                        'availabilityZone': str(volume.get('availability_zone', f'{self.region}a')), 'encrypted': 'false'}
-            if volume.get('size_gib'):
-                metadata['volumeSize'] = str(volume['size_gib'])
+            metadata = self.handlers[point['resource_type']].restore_metadata(point)
         return json_response(200, {'BackupVaultArn': self.vault_arn(point['vault']), 'RecoveryPointArn': point['arn'],
                                    'ResourceType': point['resource_type'], 'RestoreMetadata': metadata}, 'application/json')
 
@@ -455,11 +400,8 @@ class AwsBackupSim(SimServer):
         return json_response(200, {'RestoreJobId': job['id']}, 'application/json')
 
     def _target(self, point: dict[str, Any], metadata: dict[str, Any]) -> str:
-        if point['resource_type'] == 'EBS':
-            self._check_ebs(point, metadata)
-            return f"volume-of:{point['resource_name']}"
-        if point['resource_type'] == 'S3':
-            return self._check_s3(metadata)
+        if point['resource_type'] in self.handlers:
+            return self.handlers[point['resource_type']].target(point, metadata)
         if point['resource_type'] != 'DynamoDB':
             return str(metadata.get('volumeId') or point['resource_name'])
         target = metadata.get('targetTableName')
@@ -468,53 +410,6 @@ class AwsBackupSim(SimServer):
         if not isinstance(target, str) or not TABLE_NAME.match(target):
             raise fail('InvalidParameterValueException', f'Metadata targetTableName {target!r} is not a valid table name ([a-zA-Z0-9_.-]{{3,255}}).')
         return target
-
-    def _snapshot_size(self, point: dict[str, Any]) -> int | None:
-        if not (self.dynamodb_endpoint and point.get('snapshot_id')):
-            return int(point['volume']['size_gib']) if point['volume'].get('size_gib') else None
-        return int(self.moto('ec2').describe_snapshots(SnapshotIds=[point['snapshot_id']])['Snapshots'][0]['VolumeSize'])
-
-    def _check_ebs(self, point: dict[str, Any], metadata: dict[str, Any]) -> None:
-        """What EC2's CreateVolume refuses and moto lets through, refused at the start as a bad parameter."""
-        volume_type = str(metadata.get('volumeType', 'gp2'))
-        if volume_type not in EBS_VOLUME_TYPES:
-            raise fail('InvalidParameterValueException', f"Metadata volumeType {volume_type!r} is not one of {', '.join(EBS_VOLUME_TYPES)}.")
-        # Without availabilityZone the volume goes to the source volume's zone (whether AWS requires the key: UNCONFIRMED).
-        zone = metadata.get('availabilityZone', point['volume'].get('availability_zone', f'{self.region}a'))
-        if not re.fullmatch(re.escape(self.region) + r'[a-f]', str(zone)):
-            raise fail('InvalidParameterValueException', f'Metadata availabilityZone {zone!r} is not an availability zone of {self.region}.')
-        for key in ('encrypted',):
-            if key in metadata and str(metadata[key]).lower() not in BOOLEANS:
-                raise fail('InvalidParameterValueException', f'Metadata {key} must be true or false, got {metadata[key]!r}.')
-        if metadata.get('kmsKeyId') and str(metadata.get('encrypted', 'false')).lower() != 'true':
-            raise fail('InvalidParameterValueException', 'Metadata kmsKeyId needs encrypted true.')
-        snapshot = self._snapshot_size(point)
-        if 'volumeSize' in metadata:
-            text = str(metadata['volumeSize'])
-            low, high = EBS_SIZES[volume_type]
-            if not text.isdigit() or not low <= int(text) <= high:
-                raise fail('InvalidParameterValueException', f'Metadata volumeSize {text!r} must be {low} to {high} GiB for {volume_type}.')
-            if snapshot is not None and int(text) < snapshot:
-                raise fail('InvalidParameterValueException', f'Metadata volumeSize {text} GiB is smaller than the snapshot ({snapshot} GiB).')
-        if 'iops' in metadata and volume_type not in ('io1', 'io2', 'gp3'):
-            raise fail('InvalidParameterValueException', f'Metadata iops does not apply to volumeType {volume_type}.')
-        if 'throughput' in metadata and volume_type != 'gp3':
-            raise fail('InvalidParameterValueException', f'Metadata throughput applies to gp3 only, not {volume_type}.')
-
-    @staticmethod
-    def _check_s3(metadata: dict[str, Any]) -> str:
-        target = metadata.get('DestinationBucketName') or metadata.get('BucketName')
-        if not target or not BUCKET_NAME.match(str(target)):
-            raise fail('InvalidParameterValueException', f'Metadata DestinationBucketName {target!r} is not a valid bucket name.')
-        for key in ('NewBucket', 'Encrypted'):
-            if key in metadata and str(metadata[key]).lower() not in BOOLEANS:
-                raise fail('InvalidParameterValueException', f'Metadata {key} must be true or false, got {metadata[key]!r}.')
-        kind = metadata.get('EncryptionType')
-        if kind is not None and kind not in S3_ENCRYPTION_TYPES:
-            raise fail('InvalidParameterValueException', f"Metadata EncryptionType {kind!r} is not one of {', '.join(S3_ENCRYPTION_TYPES)}.")
-        if metadata.get('KMSKey') and kind != 'SSE-KMS':
-            raise fail('InvalidParameterValueException', 'Metadata KMSKey needs EncryptionType SSE-KMS.')
-        return str(target)
 
     def _new_job(self, point: dict[str, Any], body: dict[str, Any], metadata: dict[str, Any], target: str) -> dict[str, Any]:
         job = {
@@ -615,8 +510,8 @@ class AwsBackupSim(SimServer):
     def _restore(self, job: dict[str, Any]) -> str:
         """Create the restored resource; the ARN it answers with is the job's CreatedResourceArn."""
         point = self.points.get(job['point'])
-        if point is not None and point['resource_type'] in ('EBS', 'S3') and self.dynamodb_endpoint and not point['generated']:
-            return self._restore_volume(point, job) if point['resource_type'] == 'EBS' else self._restore_bucket(point, job)
+        if point is not None and point['resource_type'] in self.handlers and self.dynamodb_endpoint and not point['generated']:
+            return self.handlers[point['resource_type']].restore(point, job)
         if point is None or point['resource_type'] != 'DynamoDB':
             return f"arn:aws:ec2:{self.region}:{self.account_id}:volume/vol-{job['id'].replace('-', '').lower()[:17]}"
         if point['generated']:
@@ -645,45 +540,6 @@ class AwsBackupSim(SimServer):
             raise RestoreFailure(f'Restore of {target} failed: {exc}') from exc
         self.restored_tables.add(target)
         return arn
-
-    def _restore_volume(self, point: dict[str, Any], job: dict[str, Any]) -> str:
-        metadata, ec2 = job['metadata'], self.moto('ec2')
-        zone = metadata.get('availabilityZone', point['volume'].get('availability_zone', f'{self.region}a'))
-        args: dict[str, Any] = {'SnapshotId': point['snapshot_id'], 'AvailabilityZone': str(zone),
-                                'VolumeType': str(metadata.get('volumeType', 'gp2')),
-                                'Encrypted': str(metadata.get('encrypted', 'false')).lower() == 'true'}
-        for key, arg in (('volumeSize', 'Size'), ('iops', 'Iops'), ('throughput', 'Throughput')):
-            if key in metadata:
-                args[arg] = int(metadata[key])
-        if metadata.get('kmsKeyId'):
-            args['KmsKeyId'] = str(metadata['kmsKeyId'])
-        try:
-            volume_id = ec2.create_volume(**args)['VolumeId']
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            raise RestoreFailure(f'Restore of {point["resource_name"]} failed: {exc}') from exc
-        self.restored_volumes.add(volume_id)
-        return f'arn:aws:ec2:{self.region}:{self.account_id}:volume/{volume_id}'
-
-    def _restore_bucket(self, point: dict[str, Any], job: dict[str, Any]) -> str:
-        """The point's objects into the destination; an object already there is skipped (AWS never overwrites)."""
-        metadata, s3, target = job['metadata'], self.moto('s3'), job['target']
-        exists = _bucket_exists(s3, target)
-        new = str(metadata.get('NewBucket', 'false')).lower() == 'true'
-        if new and exists:
-            raise RestoreFailure(f'Bucket {target} already exists, but NewBucket is true.')
-        if not new and not exists:
-            raise RestoreFailure(f'Bucket {target} does not exist (set NewBucket true to create it).')
-        try:
-            if new:
-                s3.create_bucket(Bucket=target)
-                self.restored_buckets.add(target)
-            present = {obj['Key'] for page in s3.get_paginator('list_objects_v2').paginate(Bucket=target) for obj in page.get('Contents', [])}
-            for obj in point['objects']:
-                if str(obj['key']) not in present:
-                    s3.put_object(Bucket=target, Key=str(obj['key']), Body=str(obj['body']).encode())
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            raise RestoreFailure(f'Restore into bucket {target} failed: {exc}') from exc
-        return f'arn:aws:s3:::{target}'
 
     # ---- /_sim/generate -------------------------------------------------------------------------
     def sim_generate(self, request: Request) -> Response:
@@ -732,23 +588,6 @@ def _signature(request: Request, credential: dict[str, Any], found: re.Match[str
     signer = botocore.auth.SigV4Auth(botocore.credentials.Credentials(credential['access_key_id'], credential['secret_access_key'],
                                                                       credential.get('session_token')), found['service'], found['region'])
     return signer.signature(signer.string_to_sign(aws_request, signer.canonical_request(aws_request)), aws_request)
-
-
-def _bucket_exists(s3: Any, name: str) -> bool:
-    try:
-        s3.head_bucket(Bucket=name)
-        return True
-    except botocore.exceptions.ClientError:
-        return False
-
-
-def _drop_bucket(s3: Any, name: str) -> None:
-    if not _bucket_exists(s3, name):
-        return
-    for page in s3.get_paginator('list_objects_v2').paginate(Bucket=name):
-        for obj in page.get('Contents', []):
-            s3.delete_object(Bucket=name, Key=obj['Key'])
-    s3.delete_bucket(Bucket=name)
 
 
 def _within(value: float, after: float | None, before: float | None) -> bool:

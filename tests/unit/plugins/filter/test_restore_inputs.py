@@ -76,10 +76,11 @@ def test_a_drill_plan_lists_every_problem_at_once():
          'rpo': '', 'rto': float('nan'), 'verify': {'item_count': -1, 'min_itmes': 3}},
         {'name': 'b', 'product': 'dynamodb', 'source': {'table_name': 'orders'}, 'target': {'target_table_name': 'o-e'}},
     ]
-    problems = dr_drill_plan_problems(items, poll_interval=0)
+    problems = dr_drill_plan_problems(items, poll_interval=0, ready_timeout=-1)
     joined = ' | '.join(problems)
     for says in ("the name 'b' is used 2 times", "item a: product 'clumo'", 'item b: rpo is empty', 'item b: rto',
                  'verify.item_count must be a whole number', 'verify key min_itmes is unknown',
-                 'dr_drill_poll_interval must be a whole number of seconds, 1 or more'):
+                 'dr_drill_poll_interval must be a whole number of seconds, 1 or more',
+                 'dr_drill_ready_timeout must be a whole number of seconds, 0 or more'):
         assert says in joined, says
     assert dr_drill_plan_problems(items[1:2] and [dict(items[2], name='c')]) == []
