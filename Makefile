@@ -150,7 +150,7 @@ sim-units: venv
 	$(BIN)/python -m pytest -q tests/simulators
 
 integration: collection
-	$(BIN)/python tools/run_integration.py --state-dir $(SIM_DIR) --collection $(COLL_DIR) --log $(BUILD)/integration-vvvv.log
+	$(BIN)/python tools/run_integration.py --shards 2 --state-dir $(SIM_DIR) --collection $(COLL_DIR) --log $(BUILD)/integration-vvvv.log
 
 # The roles against the simulators: converge, idempotence (no second restore), verify.
 molecule: collection

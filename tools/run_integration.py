@@ -4,15 +4,18 @@
 
 The run is at -vvvv and its whole output goes to a log, which is then searched for every secret
 the simulators know (passwords, access and refresh tokens, secret keys): one found fails the run.
-The simulators are stopped whatever happens.
+The simulators are stopped whatever happens. With --shards N the targets run as N concurrent
+ansible-test runs, each on its own simulators and its own copy of the collection.
 """
 from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 
@@ -104,52 +107,98 @@ PROGRESS_LINE = re.compile(r'^\S+: (restore session|restore job|Clumio task|rest
 PROGRESS_EXPECTED = ('restore session', 'restore job', 'Clumio task')
 
 
+def all_targets():
+    """Every target ansible-test would run (the setup_* roles are dependencies, not targets)."""
+    root = REPO / 'tests' / 'integration' / 'targets'
+    return sorted(path.name for path in root.iterdir() if (path / 'aliases').is_file()
+                  and not {'disabled', 'hidden', 'unsupported'} & set((path / 'aliases').read_text().split()))
+
+
+def split_targets(targets, shards):
+    """Targets in `shards` groups of about equal size (bytes of their files, a proxy for how long they run)."""
+    root = REPO / 'tests' / 'integration' / 'targets'
+    weight = {name: sum(f.stat().st_size for f in (root / name).rglob('*') if f.is_file()) for name in targets}
+    groups = [[] for _ in range(shards)]
+    for name in sorted(targets, key=lambda name: -weight[name]):
+        min(groups, key=lambda group: sum(weight[other] for other in group)).append(name)
+    return [sorted(group) for group in groups if group]
+
+
+def shard_collection(collection, number):
+    """Shard 0 runs in the collection itself; the others in a copy each (ansible-test writes into tests/output)."""
+    if number == 0:
+        return collection
+    root = collection.parents[2].parent / ('integration-shard%d' % number)
+    copy = root / 'ansible_collections' / collection.parent.name / collection.name
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(collection, copy, ignore=shutil.ignore_patterns('output', '.git'), symlinks=True)
+    subprocess.run(['git', 'init', '--quiet'], cwd=copy, check=True)
+    return copy
+
+
+def known_secrets(endpoints, variables):
+    secrets = list(fetch_json(endpoints['veeam_aws'] + '/_sim/secrets', endpoints['veeam_aws_ca']))
+    # Every other product simulator's secrets too (each registers `<name>` and `<name>_ca` in endpoints.json).
+    for product in sorted(name for name in endpoints if name != 'veeam_aws' and name + '_ca' in endpoints):
+        secrets += fetch_json(endpoints[product] + '/_sim/secrets', endpoints[product + '_ca'])
+    secrets += [variables['veeam_azure_password'], variables['veeam_azure_mfa_password']]
+    return secrets + [variables['veeam_aws_password'], variables['veeam_aws_mfa_password'], variables['veeam_aws_restore_secret_key']]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--state-dir', required=True, type=pathlib.Path)
     parser.add_argument('--collection', required=True, type=pathlib.Path)
     parser.add_argument('--log', required=True, type=pathlib.Path)
+    parser.add_argument('--shards', type=int, default=1,
+                        help='run the targets as this many concurrent ansible-test runs, each on its own simulators')
     parser.add_argument('targets', nargs='*')
     args = parser.parse_args()
 
-    # The targets name seeded dates (point_in_time selections, the newest point's time): fixed dates.
-    with simulators(args.state_dir, seed_dates='fixed') as (endpoints, env):
-        variables = integration_vars(endpoints, env)
-        (args.collection / 'tests' / 'integration' / 'integration_config.yml').write_text(yaml.safe_dump(variables))
-        args.log.parent.mkdir(parents=True, exist_ok=True)
-        command = [venv_tool('ansible-test'), 'integration', '--local', '--python', '%d.%d' % sys.version_info[:2],
-                   '--color', 'no', '-vvvv'] + args.targets
-        print('running: %s (output in %s)' % (' '.join(command), args.log), flush=True)
-        env = dict(os.environ, PATH='%s%s%s' % (VENV_BIN, os.pathsep, os.environ.get('PATH', '')))
-        with args.log.open('w') as log:
-            result = subprocess.run(command, cwd=args.collection, stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
-        text = args.log.read_text(errors='replace')
-        secrets = list(fetch_json(endpoints['veeam_aws'] + '/_sim/secrets', endpoints['veeam_aws_ca']))
-        # Every other product simulator's secrets too (each registers `<name>` and `<name>_ca` in endpoints.json).
-        for product in sorted(name for name in endpoints if name != 'veeam_aws' and name + '_ca' in endpoints):
-            secrets += fetch_json(endpoints[product] + '/_sim/secrets', endpoints[product + '_ca'])
-        secrets += [variables['veeam_azure_password'], variables['veeam_azure_mfa_password']]
-        secrets += [variables['veeam_aws_password'], variables['veeam_aws_mfa_password'], variables['veeam_aws_restore_secret_key']]
-        leaks = find_leaks(text, secrets)
+    groups = split_targets(args.targets or all_targets(), max(1, args.shards))
+    args.log.parent.mkdir(parents=True, exist_ok=True)
+    logs = [args.log] + [args.log.with_name('%s.shard%d%s' % (args.log.stem, number, args.log.suffix)) for number in range(1, len(groups))]
+    env = dict(os.environ, PATH='%s%s%s' % (VENV_BIN, os.pathsep, os.environ.get('PATH', '')))
+    secrets, runs = [], []
+    with contextlib.ExitStack() as stack:
+        for number, (group, log_path) in enumerate(zip(groups, logs)):
+            # The targets name seeded dates (point_in_time selections, the newest point's time): fixed dates.
+            endpoints, sim_env = stack.enter_context(simulators(args.state_dir / ('shard%d' % number), seed_dates='fixed'))
+            variables = integration_vars(endpoints, sim_env)
+            collection = shard_collection(args.collection, number)
+            (collection / 'tests' / 'integration' / 'integration_config.yml').write_text(yaml.safe_dump(variables))
+            command = [venv_tool('ansible-test'), 'integration', '--local', '--python', '%d.%d' % sys.version_info[:2],
+                       '--color', 'no', '-vvvv'] + group
+            print('running: %s (output in %s)' % (' '.join(command), log_path), flush=True)
+            log = stack.enter_context(log_path.open('w'))
+            runs.append(subprocess.Popen(command, cwd=collection, stdout=log, stderr=subprocess.STDOUT, env=env))
+            secrets.append((endpoints, variables))
+        codes = [run.wait() for run in runs]
+        secrets = [secret for endpoints, variables in secrets for secret in known_secrets(endpoints, variables)]
+    texts = [log_path.read_text(errors='replace') for log_path in logs]
+    text = '\n'.join(texts)
+    leaks = find_leaks(text, secrets)
     progress = collections.Counter(match.group(1) for match in PROGRESS_LINE.finditer(text))
     no_progress = [] if args.targets else [what for what in PROGRESS_EXPECTED if not progress[what]]
 
     summary = [line for line in text.splitlines() if line.startswith(('PLAY RECAP', 'localhost ', 'ERROR', 'FATAL'))]
     print('\n'.join(summary[-40:]))
-    if result.returncode != 0:
-        print('\n'.join(text.splitlines()[-120:]))
-        print('integration: ansible-test failed (rc=%s); full -vvvv log: %s' % (result.returncode, args.log))
+    failed = [(code, log_path, shard_text) for code, log_path, shard_text in zip(codes, logs, texts) if code != 0]
+    for code, log_path, shard_text in failed:
+        print('\n'.join(shard_text.splitlines()[-120:]))
+        print('integration: ansible-test failed (rc=%s); full -vvvv log: %s' % (code, log_path))
+    if failed:
         return 1
     if leaks:
         print('integration: %d secret(s) found in the -vvvv output (%s...): %s'
-              % (len(leaks), leaks[0][:4], args.log))
+              % (len(leaks), leaks[0][:4], ', '.join(map(str, logs))))
         return 1
     if no_progress:
-        print('integration: no progress line for a foreground wait of a %s: %s' % (' or '.join(no_progress), args.log))
+        print('integration: no progress line for a foreground wait of a %s: %s' % (' or '.join(no_progress), ', '.join(map(str, logs))))
         return 1
-    print('integration: all targets passed; %d known secrets searched in %d bytes of -vvvv output, none found; '
-          'progress lines shown for foreground waits: %s'
-          % (len(set(secrets)), len(text), ', '.join('%s %d' % item for item in sorted(progress.items()))))
+    print('integration: all %d targets passed in %d concurrent run(s); %d known secrets searched in %d bytes of -vvvv output, '
+          'none found; progress lines shown for foreground waits: %s'
+          % (sum(map(len, groups)), len(groups), len(set(secrets)), len(text), ', '.join('%s %d' % item for item in sorted(progress.items()))))
     return 0
 
 
