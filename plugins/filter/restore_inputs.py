@@ -7,7 +7,7 @@ from __future__ import annotations
 from ansible.utils.display import Display
 
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_duration
-from ansible_collections.recoverops.restore.plugins.plugin_utils._products import identity_problems, request_problems
+from ansible_collections.recoverops.restore.plugins.plugin_utils._products import identity_problems, in_place_keys, is_true, request_problems
 
 VERIFY_KEYS = ('enabled', 'item_count', 'min_items', 'exact_count', 'expected_items', 'fingerprint', 'compare_with_source',
                'sample_size', 'modified_after_attribute')
@@ -33,7 +33,7 @@ def restore_point_mismatch(point, product, source):
     return identity_problems(product, source, point)
 
 
-def dr_drill_plan_problems(items, poll_interval=5, wait_timeout=3600, ready_timeout=900):
+def dr_drill_plan_problems(items, poll_interval=5, wait_timeout=3600, ready_timeout=900, cleanup=False):
     """Every problem of a drill's items at once, so a drill never starts half its items over a typo."""
     problems = []
     if not isinstance(items, list) or not items:
@@ -51,6 +51,10 @@ def dr_drill_plan_problems(items, poll_interval=5, wait_timeout=3600, ready_time
             if objective in item:
                 problems += _duration_problem(where, objective, item[objective])
         problems += _verify_problems(where, item.get('verify'))
+        in_place = in_place_keys(item.get('product'), item.get('target') if isinstance(item.get('target'), dict) else {})
+        if in_place and is_true(item.get('cleanup', cleanup)):
+            problems.append('%s: cleanup is on, but target.%s makes the restore write into its source, which a drill never '
+                            'deletes; set cleanup: false for this item' % (where, ' and target.'.join(in_place)))
     for name, value, minimum in (('dr_drill_poll_interval', poll_interval, 1), ('dr_drill_wait_timeout', wait_timeout, 0),
                                  ('dr_drill_ready_timeout', ready_timeout, 0)):
         if not _whole_at_least(value, minimum):

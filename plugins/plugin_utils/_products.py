@@ -67,6 +67,31 @@ PRODUCTS = {
 }
 
 
+# Target keys that, set true, make the restore write into its source (a dotted key is a group's suboption):
+# a drill must never clean up such a target, since it is the source itself.
+IN_PLACE_KEYS = {
+    'veeam_aws': ('restore_to_original',),
+    'veeam_azure': ('allow_overwrite',),
+    'aws_backup': tuple('%s.allow_in_place' % kind.group for kind in _aws_backup_types.TYPES if 'allow_in_place' in kind.flags),
+}
+
+
+def in_place_keys(product, target):
+    """The target keys (dotted for a group's) that make this restore write into its source; [] when none do."""
+    found = []
+    for key in IN_PLACE_KEYS.get(product, ()):
+        group, _dot, flag = key.rpartition('.')
+        value = ((target or {}).get(group) or {}).get(flag) if group else (target or {}).get(key)
+        if is_true(value):
+            found.append(key)
+    return found
+
+
+def is_true(value):
+    """A boolean option as YAML or a template may give it."""
+    return value is True or (isinstance(value, str) and value.strip().lower() in ('true', 'yes', 'on', '1'))
+
+
 def request_problems(product, source, target, where='restore_latest', prefix=''):
     """Every problem with a product, source and target, each a short sentence; [] when they are sound.
 

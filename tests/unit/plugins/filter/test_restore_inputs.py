@@ -84,3 +84,17 @@ def test_a_drill_plan_lists_every_problem_at_once():
                  'dr_drill_ready_timeout must be a whole number of seconds, 0 or more'):
         assert says in joined, says
     assert dr_drill_plan_problems(items[1:2] and [dict(items[2], name='c')]) == []
+
+
+@pytest.mark.parametrize('product, target, says', [
+    ('veeam_aws', {'restore_to_original': True, 'authentication': {'role_id': 'x'}}, 'target.restore_to_original'),
+    ('veeam_aws', {'restore_to_original': 'yes', 'authentication': {'role_id': 'x'}}, 'target.restore_to_original'),
+    ('aws_backup', {'s3': {'allow_in_place': True}}, 'target.s3.allow_in_place'),
+])
+def test_a_drill_never_plans_to_clean_up_a_restore_into_its_source(product, target, says):
+    source = {'veeam_aws': {'table_name': 'orders'}, 'aws_backup': {'resource_arn': 'arn:aws:s3:::assets'}}[product]
+    item = {'name': 'a', 'product': product, 'source': source, 'target': target}
+    for problems in (dr_drill_plan_problems([dict(item, cleanup=True)]), dr_drill_plan_problems([item], cleanup=True)):
+        assert any(says in problem and 'set cleanup: false' in problem for problem in problems), problems
+    assert not any('cleanup is on' in problem for problem in dr_drill_plan_problems([dict(item, cleanup=False)], cleanup=True))
+    assert not any('cleanup is on' in problem for problem in dr_drill_plan_problems([item]))
