@@ -91,10 +91,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def spawn(command: list[str], log_path: pathlib.Path) -> int:
+def spawn(command: list[str], log_path: pathlib.Path, defaults: dict[str, str] | None = None) -> int:
     """Start a detached process (own session, so it outlives this command) and return its pid."""
     # The repo on PYTHONPATH makes `-m simulators.x` work whatever the caller's directory is.
-    env = {**os.environ, 'PYTHONPATH': os.pathsep.join(filter(None, [str(REPO), os.environ.get('PYTHONPATH')]))}
+    env = {**(defaults or {}), **os.environ, 'PYTHONPATH': os.pathsep.join(filter(None, [str(REPO), os.environ.get('PYTHONPATH')]))}
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, str(log_path), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
@@ -132,7 +132,10 @@ def wait_for_file(path: pathlib.Path, pid: int) -> str:
 
 def start_moto(state_dir: pathlib.Path) -> tuple[str, int]:
     port = free_port()
-    pid = spawn([sys.executable, '-m', 'simulators.moto_server', '-H', '127.0.0.1', '-p', str(port)], state_dir / 'moto.log')
+    # A restored RDS instance or EFS file system is `creating` this long (simulators/moto_server.py): long enough that
+    # the first read after its restore job completed sees it, on a busy machine too.
+    pid = spawn([sys.executable, '-m', 'simulators.moto_server', '-H', '127.0.0.1', '-p', str(port)], state_dir / 'moto.log',
+                defaults={'SIM_CREATING_SECONDS': '8'})
     url = f'http://127.0.0.1:{port}'
     wait_healthy(f'{url}/moto-api/', pid)
     return url, pid

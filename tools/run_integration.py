@@ -118,7 +118,7 @@ def split_targets(targets, shards):
     """Targets in `shards` groups of about equal size (bytes of their files, a proxy for how long they run)."""
     root = REPO / 'tests' / 'integration' / 'targets'
     weight = {name: sum(f.stat().st_size for f in (root / name).rglob('*') if f.is_file()) for name in targets}
-    groups = [[] for _ in range(shards)]
+    groups = [[] for _shard in range(shards)]
     for name in sorted(targets, key=lambda name: -weight[name]):
         min(groups, key=lambda group: sum(weight[other] for other in group)).append(name)
     return [sorted(group) for group in groups if group]

@@ -64,7 +64,9 @@ TABLE_STATES = StateMap(running=('CREATING', 'UPDATING', 'RESTORING'), succeeded
 TAG_TRIES = 5
 TAG_PAUSE = 1.0
 SECOND = datetime.timedelta(seconds=1)
-SECRET_KEY_RE = re.compile(r'password|secret|token', re.IGNORECASE)
+# Metadata keys whose values are not shown in results: credentials, and EC2 UserData (scripts often carry secrets).
+# EFS's CreationToken is an idempotency name, not a secret.
+SECRET_KEY_RE = re.compile(r'password|secret|(?<!creation)token|userdata', re.IGNORECASE)
 
 # StartRestoreJob metadata keys for DynamoDB (restore-testing-inferred-metadata page; the full list
 # for StartRestoreJob is UNCONFIRMED, see the api notes §1.10).

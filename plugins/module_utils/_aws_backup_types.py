@@ -14,11 +14,16 @@ RestoredResource of its own file; TYPES lists them.
 
 from __future__ import annotations
 
+import json
+
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource_ebs import EbsVolume
+from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource_ec2 import Ec2Instance  # issue 19: EC2
+from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource_efs import EfsFileSystem  # issue 19: EFS
+from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource_rds import RdsInstance  # issue 19: RDS
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource_s3 import S3Bucket
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 
-TYPES = (EbsVolume(), S3Bucket())
+TYPES = (EbsVolume(), S3Bucket(), EfsFileSystem(), Ec2Instance(), RdsInstance())
 BY_GROUP = {kind.group: kind for kind in TYPES}
 BY_TYPE = {kind.resource_type: kind for kind in TYPES}
 BY_KIND = {kind.kind: kind for kind in TYPES}
@@ -67,7 +72,7 @@ def check_options(params):
 
 
 def helpers(params):
-    """{metadata key: string value} of the group options set; bools as true/false, numbers as text."""
+    """{metadata key: string value} of the group options set; bools as true/false, numbers as text, lists as JSON."""
     name, _resource_type = used_group(params)
     if name is None:
         return {}
@@ -75,6 +80,10 @@ def helpers(params):
     for option, (key, _spec) in BY_GROUP[name].options.items():
         value = params[name].get(option)
         if value is not None:
+            if isinstance(value, list):
+                # A list option (efs.items_to_restore): the documented string form, a JSON list such as ["/my.test"].
+                values[key] = json.dumps(value, separators=(',', ':'))
+                continue
             values[key] = ('true' if value else 'false') if isinstance(value, bool) else str(value)
     return values
 

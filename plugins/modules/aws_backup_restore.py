@@ -88,8 +88,10 @@ options:
     default: false
   tags:
     description:
-      - Tags to put on the restored DynamoDB table, EBS volume or S3 bucket once the job completed (needs O(wait=true)),
-        besides C(recoverops:restored-from).
+      - Tags to put on the restored DynamoDB table, EBS volume, S3 bucket, EFS file system, EC2 instance or RDS DB
+        instance once the job completed (needs O(wait=true)), besides C(recoverops:restored-from).
+      - 'For an in-place restore (S3 into the source bucket, EFS with O(efs.new_file_system=false)) the source gets
+        these tags only: never C(recoverops:restored-from).'
     type: dict
   ebs:
     description:
@@ -148,6 +150,149 @@ options:
         description: Allow a restore whose destination is the source bucket (it adds objects to it).
         type: bool
         default: false
+  efs:
+    description:
+      - EFS recovery points only. Each suboption (but O(efs.allow_in_place)) sets one of the restore metadata keys
+        C(StartRestoreJob) documents for EFS; checked before any call. See the collection's docs/aws.md.
+      - A restore to a new file system (O(efs.new_file_system=true)) needs O(efs.creation_token) unless the metadata
+        has C(CreationToken); the created file system is tagged C(recoverops:restored-from=<recovery point ARN>) plus
+        O(tags).
+      - A restore into the source file system (O(efs.new_file_system=false), AWS Backup writes the files into a
+        recovery directory off its root) is refused unless O(efs.allow_in_place=true), and never tags the source as
+        restored, so that no cleanup deletes it.
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      file_system_id:
+        description: Metadata key C(file-system-id), the backed-up file system (the recovery point's own by default).
+        type: str
+      new_file_system:
+        description: Metadata key C(newFileSystem), whether the restore creates a new file system.
+        type: bool
+      encrypted:
+        description: Metadata key C(Encrypted) of the new file system.
+        type: bool
+      kms_key_id:
+        description: Metadata key C(KmsKeyId), with O(efs.encrypted=true).
+        type: str
+      performance_mode:
+        description: Metadata key C(PerformanceMode) of the new file system.
+        type: str
+        choices: [generalPurpose, maxIO]
+      creation_token:
+        description: Metadata key C(CreationToken), 1 to 64 characters; no other file system may have it.
+        type: str
+      items_to_restore:
+        description:
+          - Metadata key C(ItemsToRestore), sent as a JSON list; 1 to 5 paths from the file system root such as
+            V(/home/data), without C(..) or wildcards. Without it the whole file system is restored.
+        type: list
+        elements: str
+      allow_in_place:
+        description: Allow a restore into the source file system (O(efs.new_file_system=false)).
+        type: bool
+        default: false
+  rds:
+    description:
+      - RDS (DB instance) recovery points only. Each suboption sets one restore metadata key, a parameter of RDS's
+        C(RestoreDBInstanceFromDBSnapshot) (AWS Backup's "Restore an RDS database" page); checked before any call.
+        Where AWS documents each key, see the collection's docs/aws.md.
+      - A restore always creates a new DB instance. It needs a C(DBInstanceIdentifier) other than the source's and
+        than any existing instance's, since RDS would fail the restore; such a restore is refused before it starts.
+      - The created instance is tagged C(recoverops:restored-from=<recovery point ARN>) plus O(tags).
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      db_instance_identifier:
+        description:
+          - Metadata key C(DBInstanceIdentifier), the new instance's identifier; 1 to 63 letters, digits or hyphens,
+            starting with a letter, without two hyphens in a row and not ending in a hyphen.
+        type: str
+      db_instance_class:
+        description: Metadata key C(DBInstanceClass), for example V(db.t3.micro).
+        type: str
+      availability_zone:
+        description: Metadata key C(AvailabilityZone), for example V(us-east-1a); not with O(rds.multi_az=true).
+        type: str
+      db_subnet_group_name:
+        description: Metadata key C(DBSubnetGroupName), an existing DB subnet group.
+        type: str
+      multi_az:
+        description: Metadata key C(MultiAZ).
+        type: bool
+      port:
+        description: Metadata key C(Port), 1150 to 65535.
+        type: int
+      publicly_accessible:
+        description: Metadata key C(PubliclyAccessible).
+        type: bool
+      storage_type:
+        description: Metadata key C(StorageType); V(io1) and V(io2) need O(rds.iops).
+        type: str
+        choices: [gp2, gp3, io1, io2, standard]
+      iops:
+        description: Metadata key C(Iops), 1000 or more (V(0) for storage without provisioned IOPS).
+        type: int
+      db_parameter_group_name:
+        description: Metadata key C(DBParameterGroupName), an existing DB parameter group.
+        type: str
+      option_group_name:
+        description: Metadata key C(OptionGroupName), an existing option group.
+        type: str
+      copy_tags_to_snapshot:
+        description: Metadata key C(CopyTagsToSnapshot).
+        type: bool
+      deletion_protection:
+        description:
+          - Metadata key C(DeletionProtection). An instance restored with V(true) cannot be deleted by
+            M(recoverops.restore.aws_restored_resource) (or a drill's cleanup) until the protection is turned off.
+        type: bool
+  ec2:
+    description:
+      - EC2 recovery points only. Each suboption sets one of the restore metadata keys AWS Backup's "Restore an Amazon
+        EC2 instance" page lists for C(StartRestoreJob); checked before any call. The other keys of that list (such as
+        C(Placement), C(NetworkInterfaces), C(CpuOptions), JSON documents in strings) may be set in O(metadata).
+        Where AWS documents each key, see the collection's docs/aws.md.
+      - A restore always launches a new instance from the recovery point's AMI; nothing is restored in place. The
+        instance keeps the source's key pair (AWS Backup does not change it).
+      - The created instance is tagged C(recoverops:restored-from=<recovery point ARN>) plus O(tags).
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      instance_type:
+        description: Metadata key C(InstanceType), for example V(t3.micro) or V(m7i-flex.large).
+        type: str
+      subnet_id:
+        description:
+          - Metadata key C(SubnetId), for example V(subnet-0abc1234def567890); the subnet decides the VPC and the
+            availability zone of the instance.
+        type: str
+      security_group_ids:
+        description:
+          - Metadata key C(SecurityGroupIds), sent as a JSON list such as C(["sg-0a1bc2d345ef67890"]); groups of the
+            VPC of the subnet. At least one, none twice.
+        type: list
+        elements: str
+      iam_instance_profile_name:
+        description:
+          - Metadata key C(IamInstanceProfileName), the instance profile the instance gets; the restore role needs
+            C(iam:PassRole) on its role.
+        type: str
+      require_imdsv2:
+        description: Metadata key C(RequireIMDSv2), whether the instance metadata service requires session tokens.
+        type: bool
+      instance_initiated_shutdown_behavior:
+        description: Metadata key C(InstanceInitiatedShutdownBehavior).
+        type: str
+        choices: [stop, terminate]
+      disable_api_termination:
+        description:
+          - Metadata key C(DisableApiTermination), termination protection. M(recoverops.restore.aws_restored_resource)
+            turns it off before it terminates an instance this collection restored.
+        type: bool
+      ebs_optimized:
+        description: Metadata key C(EbsOptimized).
+        type: bool
   idempotency_token:
     description:
       - Token for C(StartRestoreJob). By default it is derived from the recovery point, the metadata and how many
@@ -191,6 +336,37 @@ EXAMPLES = r'''
     s3:
       destination_bucket_name: assets-drill
       new_bucket: true
+
+- name: Restore an EFS recovery point into a new encrypted file system (two directories only)
+  recoverops.restore.aws_backup_restore:
+    backup_vault_name: files-vault
+    recovery_point_arn: "{{ newest_file_system_point.restore_points[0].id }}"
+    efs:
+      new_file_system: true
+      creation_token: shared-home-drill
+      encrypted: true
+      performance_mode: generalPurpose
+      items_to_restore: [/home/ada, /srv/app]
+
+- name: Restore an RDS recovery point into a new DB instance of another class
+  recoverops.restore.aws_backup_restore:
+    backup_vault_name: db-vault
+    recovery_point_arn: "{{ newest_db_point.restore_points[0].id }}"
+    rds:
+      db_instance_identifier: orders-db-drill
+      db_instance_class: db.t4g.small
+      db_subnet_group_name: orders-db-subnets
+      multi_az: false
+
+- name: Restore an EC2 recovery point as a smaller instance in the DR subnet
+  recoverops.restore.aws_backup_restore:
+    backup_vault_name: compute-vault
+    recovery_point_arn: "{{ newest_instance_point.restore_points[0].id }}"
+    ec2:
+      instance_type: t3.small
+      subnet_id: subnet-0abc1234def567890
+      security_group_ids: [sg-0a1bc2d345ef67890]
+      require_imdsv2: true
 '''
 
 RETURN = r'''
@@ -235,6 +411,9 @@ job:
       description:
         - 'What the restore creates, e.g. C({type: dynamodb_table, name, arn, region, account}).'
         - 'For EBS C({type: ebs_volume, id, name, arn, region, account}), for S3 C({type: s3_bucket, id, name, arn, region, account}).'
+        - 'For EC2 C({type: ec2_instance, id, name, arn, region, account}), the id and name the new instance id V(i-...).'
+        - 'For RDS C({type: rds_instance, id, name, arn, region, account}), the id and name the new DB instance identifier.'
+        - 'For EFS C({type: efs_file_system, id, name, arn, region, account}), the id V(fs-...); for an in-place EFS restore the source file system.'
       type: dict
     request:
       description: The request sent (or that check mode would send), secrets masked.
@@ -269,8 +448,8 @@ wait:
   returned: when O(wait=true)
   type: dict
 tags:
-  description: The tags put on the restored DynamoDB table, EBS volume or S3 bucket.
-  returned: when a table, volume or bucket was restored and waited for
+  description: The tags put on the restored resource (DynamoDB table, EBS volume, S3 bucket, EFS file system, EC2 instance, RDS DB instance).
+  returned: when one of those was restored and waited for
   type: dict
 '''
 

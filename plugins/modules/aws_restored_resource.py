@@ -6,13 +6,23 @@ from __future__ import annotations
 
 DOCUMENTATION = r'''
 module: aws_restored_resource
-short_description: Clean up an EBS volume or S3 bucket that an AWS Backup restore of this collection created
+short_description: Clean up a volume, bucket, file system or instance that an AWS Backup restore of this collection created
 version_added: 1.1.0
 description:
   - Deletes a volume (C(DeleteVolume)) or empties and deletes a bucket (C(DeleteObjects), C(DeleteBucket)) only
     when it carries the tag C(recoverops:restored-from) that M(recoverops.restore.aws_backup_restore) puts on what it
     restores, with the value O(restored_from) when set, and every tag of O(required_tags). Anything else is refused.
+  - An EFS file system is deleted with its mount targets first (C(DeleteMountTarget), then C(DeleteFileSystem) once
+    C(DescribeMountTargets) lists none). The source of an in-place EFS or S3 restore never carries the tag, so it is refused.
   - A resource that is not there is success, unchanged.
+  - An RDS DB instance is deleted with C(DeleteDBInstance), C(SkipFinalSnapshot=true) and
+    C(DeleteAutomatedBackups=true), so no final snapshot is taken (the recovery point it was restored from stays).
+    An instance with deletion protection on is not deleted (RDS refuses).
+  - An EC2 instance is terminated with C(TerminateInstances) (its volumes go as their C(DeleteOnTermination) says). When
+    EC2 refuses because of termination protection (C(DisableApiTermination), which a restore copies from the backed-up
+    instance), the protection is turned off (C(ModifyInstanceAttribute)) and the instance terminated; the tag checks
+    above come first, so this never happens to an instance no restore of this collection created. A terminated
+    instance is not there.
 author:
   - RecoverOps maintainers (@recoverops)
 extends_documentation_fragment:
@@ -30,9 +40,11 @@ options:
     description: What the restore created (C(job.created_resource.type)). O(endpoint_url) applies to its service.
     type: str
     required: true
-    choices: [ebs_volume, s3_bucket]
+    choices: [ebs_volume, s3_bucket, efs_file_system, rds_instance, ec2_instance]
   id:
-    description: The volume id (V(vol-...)) or the bucket name (C(job.created_resource.id)).
+    description:
+      - The volume id (V(vol-...)), the bucket name or the file system id (V(fs-...)) (C(job.created_resource.id)).
+        For an RDS DB instance, its identifier. For an EC2 instance, its id (V(i-...)).
     type: str
     required: true
   state:

@@ -561,8 +561,8 @@ class AwsBackupSim(SimServer):
     def _generate(self, vault: str, resource_arn: str, count: int, newest: float, interval_minutes: float, batch: int) -> None:
         """Synthetic COMPLETED recovery points without moto backups: for listing and paging benchmarks."""
         prefix = f'arn:aws:backup:{self.region}:{self.account_id}:recovery-point:'
-        kind = 'DynamoDB' if ':dynamodb:' in resource_arn else 'EBS' if ':volume/' in resource_arn else 'EC2'
-        name = resource_arn.rsplit('/', 1)[-1]
+        kind = _resource_type_of(resource_arn)
+        name = self.handlers[kind].name_of(resource_arn) if kind in self.handlers else resource_arn.rsplit('/', 1)[-1]
         new = []
         for number in range(count):
             # Multiplying by an odd constant permutes the numbers, so ARN order is not creation order (real AWS
@@ -588,6 +588,16 @@ def _signature(request: Request, credential: dict[str, Any], found: re.Match[str
     signer = botocore.auth.SigV4Auth(botocore.credentials.Credentials(credential['access_key_id'], credential['secret_access_key'],
                                                                       credential.get('session_token')), found['service'], found['region'])
     return signer.signature(signer.string_to_sign(aws_request, signer.canonical_request(aws_request)), aws_request)
+
+
+# ARN service and resource prefix -> AWS Backup resource type.
+ARN_TYPES = (('dynamodb', '', 'DynamoDB'), ('ec2', 'volume/', 'EBS'), ('ec2', 'instance/', 'EC2'), ('s3', '', 'S3'),
+             ('elasticfilesystem', '', 'EFS'), ('rds', 'db:', 'RDS'))
+
+
+def _resource_type_of(arn: str) -> str:
+    parts = arn.split(':', 5) + [''] * 6
+    return next((kind for service, prefix, kind in ARN_TYPES if parts[2] == service and parts[5].startswith(prefix)), 'EC2')
 
 
 def _within(value: float, after: float | None, before: float | None) -> bool:

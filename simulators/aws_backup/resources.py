@@ -53,5 +53,8 @@ class ResourceHandler:
 
 def handlers() -> tuple[type[ResourceHandler], ...]:
     from simulators.aws_backup.ebs import EbsHandler
+    from simulators.aws_backup.ec2 import Ec2Handler  # issue 19: EC2
+    from simulators.aws_backup.efs import EfsHandler  # issue 19: EFS
+    from simulators.aws_backup.rds import RdsHandler  # issue 19: RDS
     from simulators.aws_backup.s3 import S3Handler
-    return (EbsHandler, S3Handler)
+    return (EbsHandler, S3Handler, EfsHandler, Ec2Handler, RdsHandler)

@@ -218,12 +218,13 @@ def test_unknown_path_is_an_aws_error(sim):
 def test_generated_points_page_fast_and_unsorted(sim):
     started = time.monotonic()
     assert control(sim, 'generate', {'vault': 'dr-vault', 'resource_arn': ORDERS_ARN, 'count': 100_000})['total'] == 100_006
-    assert time.monotonic() - started < 2
+    # Generous bounds (a shared CI machine): what they catch is work that grows faster than the points.
+    assert time.monotonic() - started < 10
     client = backup_client(sim)
     started = time.monotonic()
     page = client.list_recovery_points_by_backup_vault(BackupVaultName='dr-vault', MaxResults=1000)
     following = client.list_recovery_points_by_backup_vault(BackupVaultName='dr-vault', MaxResults=1000, NextToken=page['NextToken'])
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 5
     dates = [point['CreationDate'] for point in page['RecoveryPoints']]
     assert len(dates) == 1000 and dates != sorted(dates) and dates != sorted(dates, reverse=True)
     assert not {p['RecoveryPointArn'] for p in page['RecoveryPoints']} & {p['RecoveryPointArn'] for p in following['RecoveryPoints']}
@@ -232,6 +233,18 @@ def test_generated_points_page_fast_and_unsorted(sim):
     job_id = client.start_restore_job(RecoveryPointArn=synthetic, Metadata={'targetTableName': 'orders-synthetic'})['RestoreJobId']
     job, _seen = wait_for_job(client, job_id)
     assert job['Status'] == 'FAILED' and 'synthetic' in job['StatusMessage']
+
+
+@pytest.mark.parametrize('resource_arn, kind, name', [
+    ('arn:aws:s3:::generated-assets', 'S3', 'generated-assets'),
+    ('arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0fedcba9876543210', 'EFS', 'fs-0fedcba9876543210'),
+    ('arn:aws:rds:us-east-1:123456789012:db:generated-db', 'RDS', 'generated-db'),
+    ('arn:aws:ec2:us-east-1:123456789012:instance/i-0fedcba9876543210', 'EC2', 'i-0fedcba9876543210'),
+])
+def test_generated_points_have_their_resources_type_and_name(sim, resource_arn, kind, name):
+    control(sim, 'generate', {'vault': 'dr-vault', 'resource_arn': resource_arn, 'count': 2})
+    points = backup_client(sim).list_recovery_points_by_backup_vault(BackupVaultName='dr-vault', ByResourceArn=resource_arn)['RecoveryPoints']
+    assert len(points) == 2 and {(point['ResourceType'], point['ResourceName']) for point in points} == {(kind, name)}
 
 
 def test_state_survives_a_restart(moto_url, tmp_path):
