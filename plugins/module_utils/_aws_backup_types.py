@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource_aurora import AuroraCluster  # issue 19: Aurora
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource_ebs import EbsVolume
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource_ec2 import Ec2Instance  # issue 19: EC2
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource_efs import EfsFileSystem  # issue 19: EFS
@@ -23,7 +24,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource_r
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource_s3 import S3Bucket
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 
-TYPES = (EbsVolume(), S3Bucket(), EfsFileSystem(), Ec2Instance(), RdsInstance())
+TYPES = (EbsVolume(), S3Bucket(), EfsFileSystem(), Ec2Instance(), RdsInstance(), AuroraCluster())
 BY_GROUP = {kind.group: kind for kind in TYPES}
 BY_TYPE = {kind.resource_type: kind for kind in TYPES}
 BY_KIND = {kind.kind: kind for kind in TYPES}

@@ -88,8 +88,8 @@ options:
     default: false
   tags:
     description:
-      - Tags to put on the restored DynamoDB table, EBS volume, S3 bucket, EFS file system, EC2 instance or RDS DB
-        instance once the job completed (needs O(wait=true)), besides C(recoverops:restored-from).
+      - Tags to put on the restored DynamoDB table, EBS volume, S3 bucket, EFS file system, EC2 instance, RDS DB
+        instance or Aurora DB cluster once the job completed (needs O(wait=true)), besides C(recoverops:restored-from).
       - 'For an in-place restore (S3 into the source bucket, EFS with O(efs.new_file_system=false)) the source gets
         these tags only: never C(recoverops:restored-from).'
     type: dict
@@ -247,6 +247,54 @@ options:
           - Metadata key C(DeletionProtection). An instance restored with V(true) cannot be deleted by
             M(recoverops.restore.aws_restored_resource) (or a drill's cleanup) until the protection is turned off.
         type: bool
+  aurora:
+    description:
+      - Aurora (DB cluster) recovery points only. Each suboption sets one restore metadata key, a parameter of RDS's
+        C(RestoreDBClusterFromSnapshot) (AWS Backup's "Restoring an Amazon Aurora cluster" page); checked before any
+        call. Where AWS documents each key, see the collection's docs/aws.md.
+      - A restore always creates a new DB cluster, without DB instances (AWS Backup restores the cluster only). It needs
+        a C(DBClusterIdentifier) other than the source's and than any existing cluster's, since the restore would fail;
+        such a restore is refused before it starts.
+      - The created cluster is tagged C(recoverops:restored-from=<recovery point ARN>) plus O(tags).
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      db_cluster_identifier:
+        description:
+          - Metadata key C(DBClusterIdentifier), the new cluster's identifier; 1 to 63 letters, digits or hyphens,
+            starting with a letter, without two hyphens in a row and not ending in a hyphen.
+        type: str
+      engine:
+        description: Metadata key C(Engine); it must be the source's engine.
+        type: str
+        choices: [aurora-mysql, aurora-postgresql]
+      engine_version:
+        description: Metadata key C(EngineVersion), for example V(16.4) or V(8.0.mysql_aurora.3.05.2).
+        type: str
+      engine_mode:
+        description: Metadata key C(EngineMode).
+        type: str
+        choices: [provisioned, serverless]
+      db_subnet_group_name:
+        description: Metadata key C(DBSubnetGroupName), an existing DB subnet group.
+        type: str
+      port:
+        description: Metadata key C(Port), 1150 to 65535.
+        type: int
+      database_name:
+        description: Metadata key C(DatabaseName), 1 to 64 letters, digits or underscores, starting with a letter.
+        type: str
+      db_cluster_parameter_group_name:
+        description: Metadata key C(DBClusterParameterGroupName), an existing DB cluster parameter group.
+        type: str
+      copy_tags_to_snapshot:
+        description: Metadata key C(CopyTagsToSnapshot).
+        type: bool
+      deletion_protection:
+        description:
+          - Metadata key C(DeletionProtection). A cluster restored with V(true) cannot be deleted by
+            M(recoverops.restore.aws_restored_resource) (or a drill's cleanup) until the protection is turned off.
+        type: bool
   ec2:
     description:
       - EC2 recovery points only. Each suboption sets one of the restore metadata keys AWS Backup's "Restore an Amazon
@@ -358,6 +406,15 @@ EXAMPLES = r'''
       db_subnet_group_name: orders-db-subnets
       multi_az: false
 
+- name: Restore an Aurora recovery point into a new DB cluster (AWS Backup adds no DB instance to it)
+  recoverops.restore.aws_backup_restore:
+    backup_vault_name: aurora-vault
+    recovery_point_arn: "{{ newest_cluster_point.restore_points[0].id }}"
+    aurora:
+      db_cluster_identifier: orders-aurora-drill
+      engine: aurora-postgresql
+      db_subnet_group_name: orders-aurora-subnets
+
 - name: Restore an EC2 recovery point as a smaller instance in the DR subnet
   recoverops.restore.aws_backup_restore:
     backup_vault_name: compute-vault
@@ -413,6 +470,7 @@ job:
         - 'For EBS C({type: ebs_volume, id, name, arn, region, account}), for S3 C({type: s3_bucket, id, name, arn, region, account}).'
         - 'For EC2 C({type: ec2_instance, id, name, arn, region, account}), the id and name the new instance id V(i-...).'
         - 'For RDS C({type: rds_instance, id, name, arn, region, account}), the id and name the new DB instance identifier.'
+        - 'For Aurora C({type: aurora_cluster, id, name, arn, region, account}), the id and name the new DB cluster identifier.'
         - 'For EFS C({type: efs_file_system, id, name, arn, region, account}), the id V(fs-...); for an in-place EFS restore the source file system.'
       type: dict
     request:
@@ -448,7 +506,7 @@ wait:
   returned: when O(wait=true)
   type: dict
 tags:
-  description: The tags put on the restored resource (DynamoDB table, EBS volume, S3 bucket, EFS file system, EC2 instance, RDS DB instance).
+  description: The tags put on the restored resource (DynamoDB table, EBS volume, S3 bucket, EFS file system, EC2 instance, RDS DB instance, Aurora DB cluster).
   returned: when one of those was restored and waited for
   type: dict
 '''

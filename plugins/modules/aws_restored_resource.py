@@ -18,6 +18,9 @@ description:
   - An RDS DB instance is deleted with C(DeleteDBInstance), C(SkipFinalSnapshot=true) and
     C(DeleteAutomatedBackups=true), so no final snapshot is taken (the recovery point it was restored from stays).
     An instance with deletion protection on is not deleted (RDS refuses).
+  - An Aurora DB cluster is deleted with C(DeleteDBCluster), C(SkipFinalSnapshot=true) and C(DeleteAutomatedBackups=true),
+    after its DB instances, if any (a cluster AWS Backup restored has none), each with C(DeleteDBInstance) and
+    C(SkipFinalSnapshot=true). A cluster with deletion protection on is not deleted (RDS refuses).
   - An EC2 instance is terminated with C(TerminateInstances) (its volumes go as their C(DeleteOnTermination) says). When
     EC2 refuses because of termination protection (C(DisableApiTermination), which a restore copies from the backed-up
     instance), the protection is turned off (C(ModifyInstanceAttribute)) and the instance terminated; the tag checks
@@ -40,11 +43,11 @@ options:
     description: What the restore created (C(job.created_resource.type)). O(endpoint_url) applies to its service.
     type: str
     required: true
-    choices: [ebs_volume, s3_bucket, efs_file_system, rds_instance, ec2_instance]
+    choices: [ebs_volume, s3_bucket, efs_file_system, rds_instance, ec2_instance, aurora_cluster]
   id:
     description:
       - The volume id (V(vol-...)), the bucket name or the file system id (V(fs-...)) (C(job.created_resource.id)).
-        For an RDS DB instance, its identifier. For an EC2 instance, its id (V(i-...)).
+        For an RDS DB instance or an Aurora DB cluster, its identifier. For an EC2 instance, its id (V(i-...)).
     type: str
     required: true
   state:

@@ -20,6 +20,10 @@ description:
     tags from its C(TagList), else C(ListTagsForResource)); it is ready when its status is V(available), and
     O(ready_timeout) waits through C(creating), C(backing-up), C(modifying) and the other statuses of a new
     instance. Its data is not read.
+  - An Aurora DB cluster is read with C(DescribeDBClusters) (status, engine, engine version, Multi-AZ, the number of
+    its DB instances as C(members), endpoint, tags from its C(TagList), else C(ListTagsForResource)); it is ready when
+    its status is V(available), and O(ready_timeout) waits through C(creating), C(backing-up), C(modifying) and the
+    other statuses of a new cluster. A cluster AWS Backup restored has no DB instances; its data is not read.
   - An EC2 instance is read with C(DescribeInstances) (state, type, subnet, security groups, AMI, zone, launch time,
     tags); it is ready when its state is V(running), and O(ready_timeout) waits while it is V(pending). A terminated
     or shutting-down instance is not there. Nothing on the instance (its applications) is checked.
@@ -35,11 +39,11 @@ options:
       - What the restore created (C(job.created_resource.type)). O(endpoint_url) applies to its service (EC2, S3, EFS or RDS).
     type: str
     required: true
-    choices: [ebs_volume, s3_bucket, efs_file_system, rds_instance, ec2_instance]
+    choices: [ebs_volume, s3_bucket, efs_file_system, rds_instance, ec2_instance, aurora_cluster]
   id:
     description:
       - The volume id (V(vol-...)), the bucket name or the file system id (V(fs-...)) (C(job.created_resource.id)).
-        For an RDS DB instance, its identifier. For an EC2 instance, its id (V(i-...)).
+        For an RDS DB instance or an Aurora DB cluster, its identifier. For an EC2 instance, its id (V(i-...)).
     type: str
     required: true
   expected:
@@ -63,7 +67,7 @@ options:
         description: RDS. The DB instance class, for example V(db.t3.micro).
         type: str
       engine:
-        description: RDS. The DB engine, for example V(postgres).
+        description: RDS, Aurora. The DB engine, for example V(postgres) or V(aurora-postgresql).
         type: str
       multi_az:
         description: RDS. Whether the DB instance is a Multi-AZ deployment.
@@ -122,6 +126,9 @@ resource:
     - A DB instance has C(id) (its identifier), C(arn), C(state) (its C(DBInstanceStatus)), C(instance_class),
       C(engine), C(engine_version), C(multi_az), C(storage_type), C(allocated_storage_gib), C(endpoint) (the address),
       C(port), C(subnet_group), C(availability_zone), C(deletion_protection), C(created_at), C(tags).
+    - A DB cluster has C(id) (its identifier), C(arn), C(state) (its C(Status)), C(engine), C(engine_version),
+      C(engine_mode), C(multi_az), C(members) (the number of its DB instances), C(endpoint), C(port), C(subnet_group),
+      C(deletion_protection), C(created_at), C(tags).
     - An EC2 instance has C(id), C(state) (its C(State.Name), V(running) when ready), C(instance_type), C(subnet_id),
       C(security_group_ids) (sorted), C(image_id), C(availability_zone), C(launched_at), C(tags).
   returned: always

@@ -10,7 +10,6 @@ failing the job, is UNCONFIRMED.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import botocore.exceptions
 
 from simulators.aws_backup.errors import RestoreFailure, bad_metadata, check_booleans
-from simulators.aws_backup.resources import ResourceHandler
+from simulators.aws_backup.resources import ResourceHandler, creating_seconds
 
 PERFORMANCE_MODES = ('generalPurpose', 'maxIO')
 FILE_SYSTEM_ID = re.compile(r'fs-[0-9a-f]{8,40}')
@@ -153,10 +152,6 @@ def drop_file_system(efs: Any, file_system_id: str) -> None:
     for target in efs.describe_mount_targets(FileSystemId=file_system_id).get('MountTargets', []):
         efs.delete_mount_target(MountTargetId=target['MountTargetId'])
     efs.delete_file_system(FileSystemId=file_system_id)
-
-
-def creating_seconds() -> float:
-    return float(os.environ.get('SIM_CREATING_SECONDS', '3'))
 
 
 _PATCHED: list[bool] = []

@@ -8,7 +8,6 @@ a real one, and strict_moto() gives a restored instance a `creating` phase.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import botocore.exceptions
 
 from simulators.aws_backup.errors import RestoreFailure, bad_metadata, check_booleans
-from simulators.aws_backup.resources import ResourceHandler
+from simulators.aws_backup.resources import CREATING_TAG, ResourceHandler, creating_seconds
 
 DB_IDENTIFIER = re.compile(r'(?!.*--)[A-Za-z][A-Za-z0-9-]{0,62}(?<!-)')
 STORAGE_TYPES = ('gp2', 'gp3', 'io1', 'io2', 'standard')
@@ -39,9 +38,6 @@ LIST_KEYS = ('VpcSecurityGroupIds',)
 INFORMATION_ONLY = ('EngineVersion', 'KmsKeyId', 'Encrypted', 'vpcId')
 ACCEPTED = BOOLEAN_KEYS + INTEGER_KEYS + STRING_KEYS + LIST_KEYS + INFORMATION_ONLY
 MASTER_PASSWORD = 'sim-rds-source-only'  # moto's source instance needs one; it never leaves moto
-# A tag that gives a restored instance its own `creating` phase, in seconds (strict_moto; a point's
-# db_instance.creating_seconds in the seed). Never seen by a client: the patched moto drops it.
-CREATING_TAG = 'sim:creating-seconds'
 
 
 class RdsHandler(ResourceHandler):
@@ -198,10 +194,6 @@ def drop_instance(rds: Any, identifier: str) -> None:
         rds.delete_db_instance(DBInstanceIdentifier=identifier, SkipFinalSnapshot=True, DeleteAutomatedBackups=True)
     except botocore.exceptions.ClientError:
         pass
-
-
-def creating_seconds() -> float:
-    return float(os.environ.get('SIM_CREATING_SECONDS', '3'))
 
 
 _PATCHED: list[bool] = []

@@ -7,10 +7,20 @@ listed in handlers() at the bottom of this file.
 """
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from simulators.aws_backup.app import AwsBackupSim
+
+# A tag that gives one restored resource its own `creating` phase, in seconds (a point's creating_seconds in
+# the seed; the handlers' strict_moto patches read and drop it, so no client ever sees it).
+CREATING_TAG = 'sim:creating-seconds'
+
+
+def creating_seconds() -> float:
+    """How long a restored RDS instance, Aurora cluster or EFS file system is `creating` (simulators.ctl sets 8)."""
+    return float(os.environ.get('SIM_CREATING_SECONDS', '3'))
 
 
 class ResourceHandler:
@@ -52,9 +62,10 @@ class ResourceHandler:
 
 
 def handlers() -> tuple[type[ResourceHandler], ...]:
+    from simulators.aws_backup.aurora import AuroraHandler  # issue 19: Aurora
     from simulators.aws_backup.ebs import EbsHandler
     from simulators.aws_backup.ec2 import Ec2Handler  # issue 19: EC2
     from simulators.aws_backup.efs import EfsHandler  # issue 19: EFS
     from simulators.aws_backup.rds import RdsHandler  # issue 19: RDS
     from simulators.aws_backup.s3 import S3Handler
-    return (EbsHandler, S3Handler, EfsHandler, Ec2Handler, RdsHandler)
+    return (EbsHandler, S3Handler, EfsHandler, Ec2Handler, RdsHandler, AuroraHandler)
