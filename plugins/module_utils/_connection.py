@@ -6,11 +6,9 @@
 
 from __future__ import annotations
 
-import re
-
 from ansible.module_utils.basic import env_fallback
 
-_SERVER_RE = re.compile(r'^https?://[^/\s]+')
+from ansible_collections.recoverops.restore.plugins.module_utils._checks import URL
 
 
 def appliance_argspec(env_prefix, api_version):
@@ -48,7 +46,7 @@ class ApplianceConnection:
         if not params['server']:
             fail(msg='server is required: set the server option or %s_SERVER to the appliance URL, e.g. %s'
                      % (self.ENV_PREFIX, self.EXAMPLE_URL))
-        if not _SERVER_RE.match(params['server']):
+        if not URL.fullmatch(params['server']):
             fail(msg='server must be an http:// or https:// URL such as %s, got %r' % (self.EXAMPLE_URL, params['server']))
         for name in ('username', 'password'):
             if not params[name]:

@@ -76,7 +76,7 @@ SESSION_STATES = StateMap(
     failed=('Failed', 'Canceled', 'Cancelled', 'Error'),
 )
 
-_API_VERSION_RE = re.compile(r'^\d+\.\d+-rev\d+$')
+_API_VERSION_RE = re.compile(r'\d+\.\d+-rev\d+')
 
 
 class VeeamAwsConnection(ApplianceConnection):
@@ -87,7 +87,7 @@ class VeeamAwsConnection(ApplianceConnection):
     ARGSPEC = appliance_argspec(ENV_PREFIX, {'default': DEFAULT_API_VERSION})
 
     def check_api_version(self, api_version):
-        if not _API_VERSION_RE.match(api_version):
+        if not _API_VERSION_RE.fullmatch(api_version):
             self.module.fail_json(msg='api_version must look like 1.7-rev0 (major.minor-revN), got %r' % api_version)
 
     def client(self):

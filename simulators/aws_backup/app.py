@@ -38,7 +38,7 @@ SEED_PATH = pathlib.Path(__file__).with_name('seed.yml')
 BOTO_CONFIG = botocore.config.Config(connect_timeout=3, read_timeout=10, retries={'max_attempts': 2})
 AUTH_HEADER = re.compile(r'^AWS4-HMAC-SHA256 Credential=(?P<key>[^/,\s]+)/(?P<date>\d{8})/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request,'
                          r'\s*SignedHeaders=(?P<headers>[^,\s]+),\s*Signature=(?P<signature>[0-9a-f]+)$')
-TABLE_NAME = re.compile(r'^[a-zA-Z0-9_.-]{3,255}$')
+TABLE_NAME = re.compile(r'^[a-zA-Z0-9_.-]{3,255}\Z')
 RESTORABLE = ('COMPLETED', 'AVAILABLE')
 PLAN_ID = '8f2e0000-0000-4000-8000-000000000001'
 MAX_GENERATED = 1_000_000

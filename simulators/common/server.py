@@ -133,7 +133,7 @@ class Route:
 def compile_template(template: str) -> re.Pattern[str]:
     """'/items/{itemId}' -> a regex with a named group per placeholder."""
     regex = re.sub(r'\\\{(\w+)\\\}', r'(?P<\1>[^/]+)', re.escape(template))
-    return re.compile(f'^{regex}$')
+    return re.compile(rf'^{regex}\Z')
 
 
 class SimServer:

@@ -9,7 +9,7 @@ from simulators.common.server import HttpError, Request, Response, json_response
 
 SUPPORTED_VERSIONS = ('1.8-rev0', '1.7-rev1', '1.7-rev0', '1.6-rev0', '1.5-rev1', '1.5-rev0')
 PROBLEM_TYPE = '/api/v1/problems/'
-UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z')
 DEFAULT_TYPES = {
     400: 'badRequest', 401: 'unauthorized', 403: 'forbidden', 404: 'notFound', 405: 'methodNotAllowed',
     429: 'tooManyRequests', 500: 'internalServerError', 503: 'serviceUnavailable',

@@ -14,7 +14,7 @@ from simulators.veeam_aws.tokens import TokenError, TokenStore
 
 SEED_PATH = pathlib.Path(__file__).with_name('seed.yml')
 OUTCOMES = ('Succeeded', 'Warning', 'Failed', 'Canceled')
-REGION_RE = re.compile(r'^[a-z]{2}(-[a-z]+)+-\d$')
+REGION_RE = re.compile(r'^[a-z]{2}(-[a-z]+)+-\d\Z')
 POINT_SORT_KEYS = {
     'size': lambda p: p.size,
     'jobType': lambda p: p.job_type,

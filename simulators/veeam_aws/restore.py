@@ -14,14 +14,14 @@ from simulators.common.tamper import tamper
 from simulators.veeam_aws.api import bad_request, check_uuid
 from simulators.veeam_aws.model import TABLE_CLASSES, Table
 
-TABLE_NAME_RE = re.compile(r'^[a-zA-Z0-9_.-]{3,255}$')
+TABLE_NAME_RE = re.compile(r'^[a-zA-Z0-9_.-]{3,255}\Z')
 ROOT_FIELDS = {'restoreToOriginal': bool, 'authenticationSpecification': dict, 'differentLocationSpecification': dict, 'reason': str}
 DIFFERENT_FIELDS = {
     'tableName': str, 'regionId': str, 'tableClass': str, 'capacityMode': str, 'readCapacityUnits': int,
     'writeCapacityUnits': int, 'pointInTimeRecovery': bool, 'deletionProtection': bool, 'encryptionKey': str,
 }
 AUTH_FIELDS = {'type': str, 'iamRoleId': str, 'accessKey': str, 'secretKey': str}
-KMS_KEY_RE = re.compile(r'^(arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)/.+|alias/.+|[0-9a-f-]{36})$')
+KMS_KEY_RE = re.compile(r'^(arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)/.+|alias/.+|[0-9a-f-]{36})\Z')
 BOTO_CONFIG = botocore.config.Config(connect_timeout=3, read_timeout=10, retries={'max_attempts': 2})
 
 

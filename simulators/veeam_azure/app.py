@@ -36,7 +36,7 @@ GENERATED_NS = uuid.UUID('6f9b3c2a-7d4e-4f10-9a8b-0c1d2e3f4a5b')
 MAX_GENERATED = 200_000
 LOCALIZED_TYPES = {'RestoreVms': 'VM Restore', 'RestorePointDataRetrieval': 'Restore Point Data Retrieval', 'PolicyBackup': 'Policy Backup'}
 DEFAULT_LIMIT = 100
-UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z')
 
 # Request body schemas (properties; None = scalar), all `additionalProperties: false` in the spec.
 OBJ = dict

@@ -139,6 +139,7 @@ def test_same_idempotency_token_starts_one_job(sim):
     ({'RecoveryPointArn': f'{RP}FFFFFFFF-0000-4000-8000-000000000000', 'Metadata': {'targetTableName': 'x-restored'}}, 'ResourceNotFoundException'),
     ({'RecoveryPointArn': ORDERS_NEWEST, 'Metadata': {'encryptionType': 'Default'}}, 'InvalidParameterValueException'),
     ({'RecoveryPointArn': ORDERS_NEWEST, 'Metadata': {'targetTableName': 'no spaces allowed'}}, 'InvalidParameterValueException'),
+    ({'RecoveryPointArn': ORDERS_NEWEST, 'Metadata': {'targetTableName': 'orders-drill\n'}}, 'InvalidParameterValueException'),
     ({'RecoveryPointArn': ORDERS_NEWEST, 'Metadata': {}}, 'MissingParameterValueException'),
     ({'RecoveryPointArn': ORDERS_PARTIAL, 'Metadata': {'targetTableName': 'orders-partial'}}, 'InvalidRequestException'),
 ])

@@ -283,3 +283,22 @@ def test_connection_client_is_configured_from_the_options():
     assert api.redact is module.redact
     assert module.redact('pw hunter22-Secret') == 'pw ********'
     client.close()
+
+
+@pytest.mark.parametrize('option, value, says', [
+    ('server', 'https://vbaws.test:11005\n', 'server must be an http:// or https:// URL'),
+    ('server', 'https://vbaws.test:11005 ', 'server must be an http:// or https:// URL'),
+    ('server', 'https://vbaws.test?x=1', 'server must be an http:// or https:// URL'),
+    ('server', 'ftp://vbaws.test', 'server must be an http:// or https:// URL'),
+    ('api_version', '1.6-rev1\n', 'api_version must look like 1.7-rev0'),
+    ('api_version', '1.6', 'api_version must look like 1.7-rev0'),
+])
+def test_connection_refuses_near_miss_values_whole(option, value, says):
+    module = mock.Mock()
+    module.params = {'server': 'https://vbaws.test:11005/', 'username': 'restore-operator', 'password': 'pw-Secret-1',
+                     'api_version': '1.6-rev1', 'validate_certs': True, 'ca_path': None, 'timeout': 45}
+    module.params[option] = value
+    module.fail_json.side_effect = SystemExit
+    with pytest.raises(SystemExit):
+        VeeamAwsConnection(module)
+    assert module.fail_json.call_args.kwargs['msg'].startswith(says)
