@@ -551,8 +551,6 @@ class BackupRestore(Restore):
         self.raw_point, self.point = raw, normalize_recovery_point(raw)
         self._first = self.matching_jobs()
         self.request = self.start_request(generation=len(self._first))
-        if not params['iam_role_arn']:
-            self.module.warn(DEFAULT_ROLE_NOTE)
         return {'recovery_point': self.point}
 
     def start_request(self, generation):
@@ -609,6 +607,13 @@ class BackupRestore(Restore):
         return describe_table(self.client.dynamodb, self.table_name(job)) is not None
 
     def conflict(self):
+        refusal = self._conflict()
+        if refusal is None and not self.params['iam_role_arn']:
+            # Asked only when a new restore is about to be sent (or shown, in check mode), never on a reuse.
+            self.module.warn(DEFAULT_ROLE_NOTE)
+        return refusal
+
+    def _conflict(self):
         kind = _types.BY_TYPE.get(self.resource_type)
         if kind is not None:
             return kind.conflict(self.client, self.metadata, self.point['resource_name'], self.params.get(kind.group) or {})
@@ -948,6 +953,9 @@ class TableRestore(Restore):
     def conflict(self):
         if self.existing is None:
             return None
+        if self.from_this_source(self.existing):
+            return ('Table %s was restored from %s but is %s, not a restore that can be reused: delete it first, or choose '
+                    'another target_table_name.' % (self.target, self.source, self.existing.get('TableStatus')))
         summary = self.existing.get('RestoreSummary') or {}
         made_by = summary.get('SourceBackupArn') or summary.get('SourceTableArn')
         return ('Table %s already exists (%s) and was not restored from %s: a restore never replaces a table. Choose another '

@@ -183,7 +183,7 @@ class ClumioClient:
         except ApiError as exc:
             if exc.status != 404:
                 raise
-            detail = parse_error(exc.body) if exc.body else exc.msg
+            detail = (parse_error(exc.body) if exc.body else None) or exc.msg
             raise OperationFailed('%s %s: Clumio has no %s with this id (HTTP 404: %s). Check the id, the organizational_unit_id '
                                   'and that api_url is the portal the token belongs to.' % (option, item_id, what, detail)) from None
 

@@ -7,6 +7,8 @@ that stops early (newest point, first match) never fetches the pages it does not
 
 from __future__ import annotations
 
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed
+
 
 def iter_offset_limit(fetch_page, page_size=100, max_items=None):
     """Offset/Limit paging (Veeam), over `totalCount` when the server gives it.
@@ -15,16 +17,22 @@ def iter_offset_limit(fetch_page, page_size=100, max_items=None):
     `totalCount` is nullable and no maximum page size is documented, so a page shorter than
     `limit` says nothing: a server may cap its pages below `limit`. Paging stops at totalCount
     when it is given, at an empty page (the end when totalCount is null, and a guard against a
-    server that miscounts), or after `max_items`.
+    server that miscounts), or after `max_items`. A server that ignores Offset answers every
+    page alike and, with totalCount null, would be read forever: that fails instead.
     """
     offset = 0
     yielded = 0
+    previous = None
     while True:
         limit = page_size if max_items is None else min(page_size, max_items - yielded)
         if limit <= 0:
             return
         page = fetch_page(offset, limit) or {}
         results = page.get('results') or []
+        if results and results == previous:
+            raise OperationFailed('The server answered Offset=%d with the same page as the one before it: it ignores '
+                                  'Offset, so its listing cannot be read in pages.' % offset)
+        previous = results
         if max_items is not None:
             # A server that ignores Limit must not turn `latest` into "everything".
             results = results[:max_items - yielded]

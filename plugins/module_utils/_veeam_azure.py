@@ -352,6 +352,15 @@ def normalize_session(raw, log=None):
 
 
 # -- the restore flow (module_utils/_restore.py) -----------------------------------------------------
+def _refused_for_service_account(exc):
+    """A 400 or 422 whose message or error fields speak of the service account, however it is worded
+    ("serviceAccountId is required", "Service account is not specified")."""
+    if exc.status not in (400, 422):
+        return False
+    words = '%s %s' % (exc.msg or '', exc.body if isinstance(exc.body, (dict, list, str)) else '')
+    return 'serviceaccount' in re.sub(r'[^a-z]', '', words.lower())
+
+
 class VmRestore(Restore):
     """An Azure VM restore, as the shared restore flow drives it.
 
@@ -412,7 +421,7 @@ class VmRestore(Restore):
         try:
             return self.client.start_restore(self.point['id'], self.request)
         except ApiError as exc:
-            if exc.status == 400 and not self.params.get('service_account_id') and 'serviceaccount' in (exc.msg or '').lower():
+            if not self.params.get('service_account_id') and _refused_for_service_account(exc):
                 raise OperationFailed(
                     'The appliance refused the restore without a service account (%s). Set service_account_id to the id '
                     '(accountId) of a service account allowed to restore VMs; GET /api/%s%s lists them.'

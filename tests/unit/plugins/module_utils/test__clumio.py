@@ -126,6 +126,17 @@ def test_a_404_keeps_clumios_error_beside_the_hint(method, option, what, path):
     assert session.calls[0][1] == 'https://clumio.test' + path + 'x-1'
 
 
+@pytest.mark.parametrize('body', [{}, {'errors': []}, {'detail': 'gateway says no'}])
+def test_a_404_of_another_shape_keeps_the_http_error(body):
+    api, _ = client([FakeResponse(404, body)])
+    with pytest.raises(OperationFailed) as caught:
+        api.get_backup('x-1')
+    assert caught.value.msg.startswith('backup_id x-1: Clumio has no DynamoDB backup with this id (HTTP 404: ')
+    detail = caught.value.msg.split('HTTP 404: ', 1)[1].split('). Check the id', 1)[0]
+    assert detail not in ('', 'None')
+    assert detail == 'gateway says no' if body.get('detail') else '404' in detail
+
+
 @pytest.mark.parametrize('method', ['get_backup', 'get_table', 'get_task', 'get_environment', 'abort_task'])
 def test_every_path_id_is_quoted_as_one_segment(method):
     api, session = client([FakeResponse(200, {'id': 'x'})])

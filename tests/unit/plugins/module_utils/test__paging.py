@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed
 from ansible_collections.recoverops.restore.plugins.module_utils._paging import (
     iter_next_link,
     iter_offset_limit,
@@ -190,3 +193,13 @@ def test_page_token_field_is_configurable_and_empty_token_stops():
 
     assert len(list(iter_page_token(fetch, token_field='next_page_token'))) == 2
     assert tokens == [None, 'p2']
+
+
+def test_a_server_that_ignores_offset_fails_instead_of_looping():
+    def same_page(offset, limit):
+        same_page.calls += 1
+        return {'totalCount': None, 'results': list(range(50))}
+    same_page.calls = 0
+    with pytest.raises(OperationFailed, match='Offset=50 with the same page'):
+        list(iter_offset_limit(same_page, page_size=100))
+    assert same_page.calls == 2

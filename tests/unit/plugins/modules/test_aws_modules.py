@@ -297,7 +297,7 @@ def test_with_iam_role_arn_it_is_sent_and_nothing_is_warned(run_module, aws, war
     assert 'iam_role_arn' not in str(warned.call_args_list)
 
 
-def test_a_matching_running_job_is_reused_not_started_again(run_module, aws):
+def test_a_matching_running_job_is_reused_not_started_again(run_module, aws, warned):
     backup = aws['backup']
     stub_point_and_metadata(backup)
     earlier_jobs(backup, job('RUNNING', PercentDone='10.00%'))
@@ -306,6 +306,7 @@ def test_a_matching_running_job_is_reused_not_started_again(run_module, aws):
     assert code == 0
     assert not result['changed'] and result['existing'] and result['restore_job_id'] == 'job-1'
     assert result['job']['reused'] and result['job']['outcome'] == 'running'
+    assert 'iam_role_arn' not in str(warned.call_args_list)  # nothing is sent, so no role is missing
 
 
 def test_a_completed_job_is_reused_while_its_table_exists(run_module, aws):
@@ -624,6 +625,16 @@ def test_a_table_restored_from_another_source_is_refused_before_any_write(run_mo
     code, result = run(run_module, dynamodb_restore, DDB_RESTORE)
     assert code == 1
     assert 'Table orders-restored already exists (restored from %sx) and was not restored from %s' % (BACKUP_ARN, BACKUP_ARN) in result['msg']
+
+
+def test_a_table_of_this_source_being_deleted_is_refused_as_such(run_module, aws):
+    dynamodb = aws['dynamodb']
+    stub_backup(dynamodb)
+    dynamodb.add_response('describe_table', table('orders-restored', 'DELETING', FROM_BACKUP))
+    code, result = run(run_module, dynamodb_restore, DDB_RESTORE)
+    assert code == 1
+    assert 'Table orders-restored was restored from %s but is DELETING' % BACKUP_ARN in result['msg']
+    assert 'was not restored from' not in result['msg']
 
 
 def test_an_existing_table_that_is_no_restore_is_refused_before_any_write(run_module, aws):

@@ -382,10 +382,15 @@ def test_a_refused_restore_is_not_looked_up(azure, run_module):
     assert azure.find_restore_sessions.call_count == 1
 
 
-def test_a_refusal_for_lack_of_a_service_account_names_the_option(azure, run_module):
-    azure.start_restore.side_effect = ApiError(
-        'POST failed with HTTP 400: One or more validation errors occurred.: serviceAccountId: The ServiceAccountId field is '
-        'required.', status=400)
+@pytest.mark.parametrize('refusal', [
+    ApiError('POST failed with HTTP 400: One or more validation errors occurred.: serviceAccountId: The ServiceAccountId '
+             'field is required.', status=400),
+    ApiError('POST failed with HTTP 400: Service account is not specified.', status=400),
+    ApiError('POST failed with HTTP 422: Unprocessable Entity', status=422,
+             body={'errors': {'ServiceAccountId': ['A service account must be specified.']}}),
+])
+def test_a_refusal_for_lack_of_a_service_account_names_the_option(azure, run_module, refusal):
+    azure.start_restore.side_effect = refusal
     code, result = run_module(restore_module, args())
     assert code == 1
     assert 'service_account_id' in result['msg']
