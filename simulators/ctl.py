@@ -33,6 +33,18 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 HEALTH_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 5.0
 AWS_ENV = {'AWS_ACCESS_KEY_ID': 'testing', 'AWS_SECRET_ACCESS_KEY': 'testing', 'AWS_DEFAULT_REGION': 'us-east-1'}
+# Where `make demo` installs the collection (ansible-galaxy collection install -p): env.sh puts it first on
+# ANSIBLE_COLLECTIONS_PATH, so playbooks run by hand find recoverops.restore from any folder.
+DEMO_COLLECTIONS = REPO / '.build' / 'demo-collections'
+KEEP_COLLECTIONS_PATH = '"${ANSIBLE_COLLECTIONS_PATH:+:$ANSIBLE_COLLECTIONS_PATH}"'
+# What the simulators import: `up` says so, instead of each one dying with an ImportError in its log.
+# moto's server imports flask and flask_cors.
+REQUIREMENTS = ('yaml', 'moto', 'boto3', 'botocore', 'flask', 'flask_cors', 'cryptography')
+# The seed ids a playbook needs, by the env.sh name that holds them.
+SEED_IDS = {
+    'VEEAM_AWS_SIM_IAM_ROLE_ID': "Veeam Backup for AWS IAM role id (a restore's authentication.iam_role_id)",
+    'CLUMIO_SIM_ENVIRONMENT_ID': "Clumio AWS environment id (a restore's environment_id)",
+}
 
 
 def _first_password_user(seed: pathlib.Path) -> dict:
@@ -65,6 +77,13 @@ def _aws_backup_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, str
             'AWS_BACKUP_SIM_SECRET_ACCESS_KEY': str(credential['secret_access_key'])}
 
 
+def _clumio_env(url: str, ca_path: str, seed: pathlib.Path) -> dict[str, str]:
+    doc = yaml.safe_load(seed.read_text(encoding='utf-8'))
+    return {'CLUMIO_API_BASE_URL': url, 'CLUMIO_CA_PATH': ca_path, 'CLUMIO_API_TOKEN': str(doc['api_token']),
+            # What a playbook needs from the seed: the AWS environment a restore goes to (the first one's account and region).
+            'CLUMIO_SIM_ENVIRONMENT_ID': str(doc['environments'][0]['id'])}
+
+
 @dataclass
 class ProductSim:
     """How to launch one product simulator and what it exports to env.sh."""
@@ -78,9 +97,7 @@ class ProductSim:
 SIMULATORS: dict[str, ProductSim] = {
     'veeam_aws': ProductSim('simulators.veeam_aws', REPO / 'simulators' / 'veeam_aws' / 'seed.yml', _veeam_aws_env),
     'veeam_azure': ProductSim('simulators.veeam_azure', REPO / 'simulators' / 'veeam_azure' / 'seed.yml', _veeam_azure_env),
-    'clumio': ProductSim('simulators.clumio', REPO / 'simulators' / 'clumio' / 'seed.yml',
-                         lambda url, ca_path, seed: {'CLUMIO_API_BASE_URL': url, 'CLUMIO_CA_PATH': ca_path,
-                                                     'CLUMIO_API_TOKEN': str(yaml.safe_load(seed.read_text(encoding='utf-8'))['api_token'])}),
+    'clumio': ProductSim('simulators.clumio', REPO / 'simulators' / 'clumio' / 'seed.yml', _clumio_env),
     'aws_backup': ProductSim('simulators.aws_backup', REPO / 'simulators' / 'aws_backup' / 'seed.yml', _aws_backup_env),
 }
 
@@ -158,12 +175,29 @@ def start_product(name: str, state_dir: pathlib.Path, dynamodb: str, port: int =
     return url, ca_path, pid
 
 
-def write_env(state_dir: pathlib.Path, env: dict[str, str]) -> None:
+def write_env(state_dir: pathlib.Path, env: dict[str, str], collections: pathlib.Path = DEMO_COLLECTIONS) -> None:
     lines = [f'export {name}={shlex.quote(value)}' for name, value in env.items()]
+    # Ahead of the shell's own collections path (kept after it): a shell statement, not an `export NAME=value`
+    # line, so the tools that read env.sh for the connection settings (tools/sim_support.py) keep their own path.
+    lines.append(f'ANSIBLE_COLLECTIONS_PATH={shlex.quote(str(collections))}{KEEP_COLLECTIONS_PATH}; export ANSIBLE_COLLECTIONS_PATH')
     (state_dir / 'env.sh').write_text('\n'.join(lines) + '\n', encoding='utf-8')
 
 
-def up(state_dir: pathlib.Path, only: list[str], seed_dates: str = 'relative') -> None:
+def read_env(state_dir: pathlib.Path) -> tuple[dict[str, str], pathlib.Path | None]:
+    """What env.sh exports (its `export NAME=value` lines) and the collections path it puts first."""
+    env: dict[str, str] = {}
+    collections = None
+    for line in (state_dir / 'env.sh').read_text(encoding='utf-8').splitlines():
+        if line.startswith('export '):
+            name, _sep, value = line[len('export '):].partition('=')
+            env[name] = shlex.split(value)[0] if value else ''
+        elif line.startswith('ANSIBLE_COLLECTIONS_PATH='):
+            first = shlex.split(line.partition('=')[2])[0]  # the path, then what the shell keeps, then ';'
+            collections = pathlib.Path(first.removesuffix(shlex.split(KEEP_COLLECTIONS_PATH)[0] + ';'))
+    return env, collections
+
+
+def up(state_dir: pathlib.Path, only: list[str], seed_dates: str = 'relative', collections: pathlib.Path = DEMO_COLLECTIONS) -> None:
     state_dir.mkdir(parents=True, exist_ok=True)
     if (state_dir / 'endpoints.json').exists():
         down(state_dir)
@@ -181,9 +215,8 @@ def up(state_dir: pathlib.Path, only: list[str], seed_dates: str = 'relative') -
     finally:
         # Written even on failure, so `down` can stop what did start.
         (state_dir / 'endpoints.json').write_text(json.dumps(endpoints, indent=2) + '\n', encoding='utf-8')
-    write_env(state_dir, env)
+    write_env(state_dir, env, collections)
     status(state_dir)
-    usage(state_dir, env)
 
 
 def restart(state_dir: pathlib.Path, only: list[str]) -> None:
@@ -252,28 +285,47 @@ def status(state_dir: pathlib.Path) -> None:
     for name, pid in endpoints.get('pids', {}).items():
         state = 'running' if _alive(int(pid)) else 'stopped'
         print(f"{name:12} {endpoints.get(name, '-'):32} pid {pid} {state}")
+    if (state_dir / 'env.sh').exists():
+        usage(state_dir, *read_env(state_dir))
 
 
 # Names whose values are secrets: `up` names them, never prints them.
 SECRET_NAMES = ('PASSWORD', 'TOKEN', 'SECRET')
 
 
-def usage(state_dir: pathlib.Path, env: dict[str, str]) -> None:
+def _secret(name: str) -> bool:
+    return any(word in name for word in SECRET_NAMES)
+
+
+def usage(state_dir: pathlib.Path, env: dict[str, str], collections: pathlib.Path | None = None) -> None:
     """How to use the simulators from a shell: what env.sh sets (secrets by name only) and the seed's ids."""
-    print(f'\nTo use them from your shell:  source {state_dir / "env.sh"}')
-    print('It sets (the modules read these, as an AWX credential would inject them):')
+    env_file = state_dir / 'env.sh'
+    print(f'\nTo use them from your shell:  source {env_file}')
+    print('It sets (the modules read these, as an AWX credential would inject them; secrets by name only):')
     for name, value in env.items():
-        shown = '(secret)' if any(word in name for word in SECRET_NAMES) else value
-        print(f'  {name}={shown}')
-    print('Then run a playbook with the repository\'s virtualenv, e.g.\n'
-          '  .venv/bin/ansible-playbook examples/demo_veeam_aws.yml\n'
-          '  .venv/bin/ansible-playbook recoverops.restore.dr_drill -e @examples/dr_drill_simulators.yml')
+        print(f"  {name}={'(secret, not shown)' if _secret(name) else value}")
+    if collections is not None:
+        print(f'and puts {collections} first on ANSIBLE_COLLECTIONS_PATH, where `make demo` installs recoverops.restore', end='')
+        if (collections / 'ansible_collections' / 'recoverops' / 'restore' / 'MANIFEST.json').exists():
+            print('.')
+        else:
+            print(f';\n  it is not installed there yet: run `make demo` (or `make build` and '
+                  f'`ansible-galaxy collection install -p {collections} {REPO}/.build/dist/recoverops-restore-*.tar.gz`).')
+    ids = [(label, env[name]) for name, label in SEED_IDS.items() if name in env]
+    if ids:
+        print("The seed's ids a playbook needs:")
+        for label, value in ids:
+            print(f'  {label}: {value}')
+    playbook = pathlib.Path(sys.executable).parent / 'ansible-playbook'
+    print("Then run a playbook with the repository's virtualenv, from any folder, e.g.\n"
+          f'  {playbook} {REPO}/examples/demo_veeam_aws.yml\n'
+          f'  {playbook} recoverops.restore.dr_drill -e @{REPO}/examples/dr_drill_simulators.yml')
 
 
 def check_requirements() -> str | None:
     """A message when this Python lacks what the simulators need (they run moto, boto3 and PyYAML)."""
     import importlib.util  # pylint: disable=import-outside-toplevel
-    missing = [name for name in ('yaml', 'moto', 'boto3', 'flask', 'cryptography') if importlib.util.find_spec(name) is None]
+    missing = [name for name in REQUIREMENTS if importlib.util.find_spec(name) is None]
     if not missing:
         return None
     return (f'this Python ({sys.executable}) lacks {", ".join(missing)}, which the simulators need: run them with the '
@@ -288,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--seed-dates', choices=SEED_DATES, default='relative',
                         help='up: relative (default) keeps the ages of seeded restore points whenever the simulators start; '
                              'fixed keeps the dates written in the seeds (the integration tests name them)')
+    parser.add_argument('--collections', type=pathlib.Path, default=DEMO_COLLECTIONS,
+                        help='up: the collections path env.sh puts first on ANSIBLE_COLLECTIONS_PATH (default: where '
+                             '`make demo` installs the collection, %(default)s)')
     args = parser.parse_args(argv)
     state_dir = args.state_dir.resolve()
     problem = check_requirements() if args.command in ('up', 'restart') else None
@@ -296,15 +351,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         if args.command == 'up':
-            up(state_dir, args.only or [], args.seed_dates)
+            up(state_dir, args.only or [], args.seed_dates, args.collections.resolve())
         elif args.command == 'down':
             down(state_dir)
         elif args.command == 'restart':
             restart(state_dir, args.only or [])
         else:
             status(state_dir)
-            if (state_dir / 'env.sh').exists():
-                print(f'\nsource {state_dir / "env.sh"} to use them (it sets the connection variables the modules read)')
     except RuntimeError as exc:
         print(f'error: {exc}', file=sys.stderr)
         return 1
