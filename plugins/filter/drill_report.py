@@ -12,18 +12,25 @@ import pathlib
 import re
 import socket
 import uuid
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax import saxutils
 
 from ansible.errors import AnsibleFilterError
 from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
-from ansible_collections.recoverops.restore.plugins.module_utils._history import report_key
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
+from ansible_collections.recoverops.restore.plugins.module_utils._history import check_store, report_key
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_duration, parse_timestamp
 
 JOB_FIELDS = ('id', 'product', 'state', 'outcome', 'reused', 'started_at', 'finished_at', 'finished_at_observed', 'duration_seconds',
               'created_resource', 'changed')
 SECRET_KEY_RE = re.compile(r'password|secret|token|api_key', re.IGNORECASE)
 AWX_FIELDS = ('user_name', 'job_id', 'job_template_name', 'job_launch_type', 'schedule_name', 'workflow_job_id')
+# What dr_drill_history_s3 may hold: the store's own keys and the amazon.aws connection options.
+HISTORY_S3_KEYS = ('bucket', 'prefix', 'object_lock')
+HISTORY_AWS_OPTIONS = ('region', 'endpoint_url', 'profile', 'access_key', 'secret_key', 'session_token', 'aws_ca_bundle',
+                       'validate_certs')
+# Characters XML 1.0 cannot hold at all, not even as character references (a product error may carry ESC or NUL).
+XML_INVALID_RE = re.compile(r'[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
 PHASE_COLOURS = {'find': '#6b7280', 'restore': '#2563eb', 'verify': '#7c3aed', 'cleanup': '#d97706'}
 
 
@@ -79,6 +86,51 @@ def dr_drill_context(awx_vars=None, drill_id=None):
     }
 
 
+def dr_drill_history_store(s3=None, directory=None):
+    """The history store's module options from dr_drill_history_s3 and dr_drill_history_dir, {} for none.
+
+    Checked as the history modules check them, so that a bad setting fails the drill before anything
+    starts, naming the option and what it accepts; only the options given are passed on (an omitted
+    one would hide its module_defaults value).
+    """
+    s3 = s3 if s3 not in (None, '') else {}
+    if not isinstance(s3, dict):
+        raise AnsibleFilterError('dr_drill_history_s3 must be a dictionary (bucket, prefix, object_lock and AWS connection '
+                                 'options), got %s' % type(s3).__name__)
+    if directory not in (None, '') and not isinstance(directory, str):
+        raise AnsibleFilterError('dr_drill_history_dir must be a path, got %s' % type(directory).__name__)
+    if not s3:
+        return {'directory': directory} if directory else {}
+    allowed = HISTORY_S3_KEYS + HISTORY_AWS_OPTIONS
+    unknown = sorted(str(key) for key in s3 if key not in allowed)
+    if unknown:
+        raise AnsibleFilterError('dr_drill_history_s3: unknown option(s) %s; accepted: %s' % (', '.join(unknown), ', '.join(allowed)))
+    lock = s3.get('object_lock')
+    problems = []
+    if lock not in (None, {}):
+        if not isinstance(lock, dict):
+            problems.append('object_lock must be a dictionary with mode and days, got %r' % (lock,))
+        else:
+            unknown = sorted(str(key) for key in lock if key not in ('mode', 'days'))
+            if unknown:
+                problems.append('object_lock: unknown option(s) %s; accepted: mode, days' % ', '.join(unknown))
+            # The history modules take the mode as written in their choices: lower case.
+            if lock.get('mode') not in ('governance', 'compliance'):
+                problems.append('object_lock.mode must be one of governance, compliance (lower case), got %r' % (lock.get('mode'),))
+    if not isinstance(s3.get('prefix', ''), str):
+        problems.append('prefix must be a string, got %r' % (s3.get('prefix'),))
+    if not problems:
+        try:
+            check_store({'s3': s3})
+        except OptionError as exc:
+            problems.append(exc.msg.replace('s3.', '', 1))
+    if problems:
+        raise AnsibleFilterError('dr_drill_history_s3: %s' % '; '.join(problems))
+    options = {'s3': {key: s3[key] for key in HISTORY_S3_KEYS if key in s3 and s3[key] is not None}}
+    options.update({key: s3[key] for key in HISTORY_AWS_OPTIONS if key in s3 and s3[key] is not None})
+    return options
+
+
 def dr_drill_summary(runs, name='DR drill', started_at=None, finished_at=None, context=None, history=None, cleanup_default=None):
     """The report dict from the drill's per-item runs (see roles/dr_drill).
 
@@ -106,7 +158,7 @@ def dr_drill_summary(runs, name='DR drill', started_at=None, finished_at=None, c
         'failed_items': [item['name'] for item in failed],
         'history': {'location': history.get('location'), 'key': report_key(name, started_at, context['id']),
                     'previous': {'key': previous.get('key'), 'sha256': previous.get('sha256')} if previous else None,
-                    'chain': history.get('chain')},
+                    'chain': history.get('chain'), 'error': history.get('error') or None},
         'items': items,
     }
 
@@ -166,7 +218,7 @@ def _summarize_item(run, cleanup_default=None):
         'restore_point': {key: point.get(key) for key in ('id', 'created_at', 'resource_name', 'region')} if point else None,
         'job': {key: job.get(key) for key in JOB_FIELDS} if job else None,
         'reused': reused,
-        'restore_seconds': job.get('duration_seconds') if job and not reused else None,
+        'restore_seconds': _restore_seconds(run, job, phases) if job and not reused else None,
         'rpo': rpo, 'rto': rto,
         'checks': [_check(check) for check in run.get('checks') or []],
         'cleanup_requested': None if cleanup is None else bool(cleanup),
@@ -175,6 +227,21 @@ def _summarize_item(run, cleanup_default=None):
         'clock_skew_seconds': skew,
         'errors': errors,
     }
+
+
+def _restore_seconds(run, job, phases):
+    """The restore phase's length: the product's job start and end clamped to the item's span.
+
+    Without the product's times, its own duration, but never longer than the item itself.
+    """
+    restore = next((phase for phase in phases if phase['name'] == 'restore'), None)
+    if restore:
+        return _seconds_between(restore['start'], restore['end'])
+    seconds = job.get('duration_seconds')
+    span = _seconds_between(run.get('started_at'), run.get('finished_at'))
+    if seconds is not None and span is not None:
+        return min(seconds, span)
+    return seconds
 
 
 def _phases(run, job):
@@ -263,6 +330,9 @@ def _evidence(item):
              ('target', _target_text(item)),
              ('RPO', _rpo_text(item)),
              ('RTO', _rto_text(item)), ('restore', _restore_text(item))]
+    if item.get('clock_skew_seconds'):
+        lines.append(('clock skew', "the product's job times lay up to %s outside the item's span (clocks differ): the "
+                                    "restore phase is clamped to it" % _fmt_exact(item['clock_skew_seconds'])))
     lines += [('check %s' % check['name'], _check_text(check)) for check in item['checks']]
     lines.append(('cleanup', _cleanup_text(item)))
     lines += [('error', error) for error in item['errors']]
@@ -285,6 +355,8 @@ def _drill_facts(report):
               ('history', '%s (%s)' % (history.get('location'), history.get('key')) if history.get('location') else 'not kept'),
               ('previous report', '%s, SHA-256 %s' % (previous.get('key'), previous.get('sha256')) if previous else 'none')]
     chain = history.get('chain') or {}
+    if history.get('error'):
+        facts.append(('history error', history['error']))
     if chain.get('verified') is not None:
         facts.append(('history chain', 'verified' if chain['verified'] else 'BROKEN: ' + '; '.join(chain.get('problems') or [])))
     return [(label, _value(value)) for label, value in facts]
@@ -294,6 +366,20 @@ def _failure_message(item):
     failed = [check['name'] for check in item['checks'] if not check['passed'] and not check['skipped']]
     first = item['errors'][0] if item['errors'] else 'failed'
     return 'failed checks: %s; %s' % (', '.join(failed), first) if failed else first
+
+
+def _xml_safe(text):
+    """Text XML 1.0 can hold: a character it cannot (ESC, NUL, other C0 controls) shown as its code, e.g. \\x1b."""
+    return XML_INVALID_RE.sub(lambda match: '\\x%02x' % ord(match.group()) if ord(match.group()) < 0x100
+                              else '\\u%04x' % ord(match.group()), str(text))
+
+
+def escape(text):
+    return saxutils.escape(_xml_safe(text))
+
+
+def quoteattr(text):
+    return saxutils.quoteattr(_xml_safe(text))
 
 
 def dr_drill_junit(report):
@@ -340,6 +426,10 @@ def dr_drill_junit(report):
     ] + properties(suite_facts, '    ') + cases + ['  </testsuite>', '</testsuites>', ''])
 
 
+def _fmt_exact(seconds):
+    return '%.1f s' % seconds if seconds < 120 else _fmt(seconds)
+
+
 def _fmt(seconds):
     if seconds is None:
         return '-'
@@ -359,16 +449,24 @@ def _restore_text(item):
     return '%s, %s%s' % (job.get('id'), _fmt(item['restore_seconds']), observed)
 
 
+def _objective_text(objective, achieved):
+    if objective['objective_seconds'] is None:
+        return '%s / no objective' % achieved
+    if objective.get('not_measured') or objective['met'] is None:
+        return '%s / %s' % (achieved, _fmt(objective['objective_seconds']))
+    return '%s / %s (%s)' % (achieved, _fmt(objective['objective_seconds']), _met(objective))
+
+
 def _rpo_text(item):
     rpo = item['rpo']
-    return '%s / %s (%s)' % (_fmt(rpo['achieved_seconds']), _fmt(rpo['objective_seconds']), _met(rpo))
+    return _objective_text(rpo, _fmt(rpo['achieved_seconds']) if rpo['achieved_seconds'] is not None else 'not measured')
 
 
 def _rto_text(item):
     rto = item['rto']
     if rto.get('not_measured'):
-        return 'not measured (%s) / %s' % (rto['not_measured'], _fmt(rto['objective_seconds']))
-    return '%s / %s (%s)' % (_fmt(rto['achieved_seconds']), _fmt(rto['objective_seconds']), _met(rto))
+        return _objective_text(rto, 'not measured (%s)' % rto['not_measured'])
+    return _objective_text(rto, _fmt(rto['achieved_seconds']))
 
 
 def _met(objective):
@@ -447,9 +545,9 @@ def dr_drill_markdown(report):
               '|---|---|---|---|---|---|---|']
     for item in report['items']:
         point = item['restore_point'] or {}
-        lines.append('| %s | %s | %s | %s | %s | %s / %s (%s) | %s |' % (
+        lines.append('| %s | %s | %s | %s | %s | %s | %s |' % (
             _md(item['name']), item['product'], item['status'], point.get('created_at') or '-', _md(_restore_text(item)),
-            _fmt(item['rpo']['achieved_seconds']), _fmt(item['rpo']['objective_seconds']), _met(item['rpo']), _rto_text(item)))
+            _md(_rpo_text(item)), _md(_rto_text(item))))
     lines += ['', '## Evidence']
     for item in report['items']:
         lines += ['', '### %s (%s)' % (item['name'], item['status'].upper()), '']
@@ -513,7 +611,8 @@ def _timeline_svg(report):
 
 def _chart_svg(item, metric, label):
     """A small line chart of one metric of one item over the trend's drills; the objective dashed."""
-    width, height, left, bottom = 300, 120, 52, 22
+    # The plot runs from y=plot_top (the scale's top) down to height - bottom (zero); the title sits above it.
+    width, height, left, bottom, plot_top = 300, 130, 52, 22, 26
     values = [point[metric + '_seconds'] for point in item['points']]
     objective = item[metric + '_objective_seconds']
     highest = max([value for value in values if value is not None] + [1])
@@ -526,14 +625,25 @@ def _chart_svg(item, metric, label):
         return left + (width - left - 10) * (index / (count - 1) if count > 1 else 0.5)
 
     def y(value):
-        return 8 + (height - bottom - 8) * (1 - value / top)
+        return plot_top + (height - bottom - plot_top) * (1 - value / top)
+
+    # Under the chart at most five dates (MM-DD; the first, the last and evenly between), so that
+    # ten drills' labels do not overlap; every point's full time is in its tooltip.
+    step = max(1, -(-(count - 1) // 4)) if count > 1 else 1
+    labelled = set(range(0, count, step)) | {count - 1}
+    if count > 1 and count - 1 - max(index for index in labelled if index != count - 1) < step / 2.0:
+        labelled.discard(max(index for index in labelled if index != count - 1))
 
     parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" role="img" aria-label="%s %s trend">' % (
         width, height, html.escape(item['name']), label),
         '<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#9ca3af"/>' % (left, height - bottom, width - 10, height - bottom),
-        '<text x="4" y="14" font-size="11" fill="#374151">%s</text>' % label,
-        '<text x="4" y="%d" font-size="10" fill="#6b7280">%s</text>' % (height - bottom, '0'),
-        '<text x="4" y="30" font-size="10" fill="#6b7280">%s</text>' % _fmt(top)]
+        '<text x="4" y="14" font-size="11" fill="#374151">%s</text>' % label]
+    # The scale: gridlines at its top and middle, each labelled on its own line (the label's middle on the line).
+    for value in (top, top / 2):
+        parts.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#e5e7eb"/>'
+                     '<text x="%d" y="%.1f" font-size="10" fill="#6b7280" text-anchor="end">%s</text>' % (
+                         left, y(value), width - 10, y(value), left - 4, y(value) + 3.5, _fmt(value)))
+    parts.append('<text x="%d" y="%.1f" font-size="10" fill="#6b7280" text-anchor="end">0</text>' % (left - 4, y(0) + 3.5))
     if objective and not drawn:
         parts.append('<text x="%d" y="14" font-size="10" fill="#dc2626" text-anchor="end">objective %s (above the scale)</text>' % (
             width - 10, _fmt(objective)))
@@ -545,9 +655,10 @@ def _chart_svg(item, metric, label):
     if len(line) > 1:
         parts.append('<polyline fill="none" stroke="#2563eb" stroke-width="2" points="%s"/>' % ' '.join(line))
     for index, (point, value) in enumerate(zip(item['points'], values)):
-        anchor = 'start' if index == 0 and count > 1 else 'end' if index == count - 1 and count > 1 else 'middle'
-        parts.append('<text x="%.1f" y="%d" font-size="9" fill="#6b7280" text-anchor="%s">%s</text>' % (
-            x(index), height - 6, anchor, html.escape(str(point['started_at'] or '')[5:16].replace('T', ' '))))
+        if index in labelled:
+            anchor = 'start' if index == 0 and count > 1 else 'end' if index == count - 1 and count > 1 else 'middle'
+            parts.append('<text x="%.1f" y="%d" font-size="9" fill="#6b7280" text-anchor="%s">%s</text>' % (
+                x(index), height - 6, anchor, html.escape(str(point['started_at'] or '')[5:10])))
         if value is None:
             continue
         colour = '#16a34a' if point['status'] == 'passed' else '#dc2626'
@@ -594,11 +705,10 @@ def dr_drill_html(report):
     rows = []
     for item in report['items']:
         point = item['restore_point'] or {}
-        rows.append('<tr class="%s"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s / %s %s</td><td>%s</td><td>%s</td></tr>' % (
+        rows.append('<tr class="%s"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>' % (
             item['status'], html.escape(item['name']), html.escape(str(item['product'])), item['status'],
             html.escape(str(point.get('created_at') or '-')), html.escape(_restore_text(item)),
-            _fmt(item['rpo']['achieved_seconds']), _fmt(item['rpo']['objective_seconds']), _met(item['rpo']),
-            html.escape(_rto_text(item)), html.escape('; '.join(item['errors'])) or '-'))
+            html.escape(_rpo_text(item)), html.escape(_rto_text(item)), html.escape('; '.join(item['errors'])) or '-'))
     legend = ' '.join('<span style="color:%s">&#9632; %s</span>' % (colour, name) for name, colour in PHASE_COLOURS.items())
     return """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>%(name)s</title>
@@ -642,4 +752,5 @@ class FilterModule:
             'dr_drill_html': dr_drill_html,
             'dr_drill_context': dr_drill_context,
             'dr_drill_trend': dr_drill_trend,
+            'dr_drill_history_store': dr_drill_history_store,
         }
