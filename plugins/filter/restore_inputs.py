@@ -4,13 +4,31 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 from ansible.utils.display import Display
 
-from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_duration
-from ansible_collections.recoverops.restore.plugins.plugin_utils._products import identity_problems, in_place_keys, is_true, request_problems
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
+from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_duration, parse_timestamp
+from ansible_collections.recoverops.restore.plugins.module_utils._table_data import check_expected_items
+from ansible_collections.recoverops.restore.plugins.plugin_utils._products import (
+    PRODUCTS,
+    _key,
+    canonical_source,
+    identity_problems,
+    in_place_keys,
+    is_true,
+    request_problems,
+)
 
 VERIFY_KEYS = ('enabled', 'item_count', 'min_items', 'exact_count', 'expected_items', 'fingerprint', 'compare_with_source',
                'sample_size', 'modified_after_attribute')
+ITEM_KEYS = ('name', 'product', 'source', 'target', 'point_in_time', 'rpo', 'rto', 'verify', 'cleanup')
+# dynamodb_table_info's bound on compare_with_source's sample (module_utils/_table_data.py check_options).
+MAX_SAMPLE = 10000
+FINGERPRINT = re.compile(r'[0-9a-f]{64}')
+BOOLEANS = (True, False, 'true', 'false', 'yes', 'no', 'on', 'off', 'True', 'False', 'Yes', 'No')
 DEFAULT_PRODUCT = 'veeam_aws'
 
 
@@ -33,6 +51,11 @@ def restore_point_mismatch(point, product, source):
     return identity_problems(product, source, point)
 
 
+def restore_source_canonical(source, product):
+    """The source with the aliases the product's info module takes (region, account_id) renamed to their keys."""
+    return canonical_source(product, source)
+
+
 def dr_drill_plan_problems(items, poll_interval=5, wait_timeout=3600, ready_timeout=900, cleanup=False):
     """Every problem of a drill's items at once, so a drill never starts half its items over a typo."""
     problems = []
@@ -46,10 +69,21 @@ def dr_drill_plan_problems(items, poll_interval=5, wait_timeout=3600, ready_time
             problems.append('dr_drill_items[%d] needs a name' % position)
             continue
         where = 'item %s' % item['name']
-        problems += request_problems(item.get('product'), item.get('source'), item.get('target'), where)
+        unknown = sorted((key for key in item if key not in ITEM_KEYS), key=str)
+        if unknown:
+            problems.append('%s: key%s %s unknown; accepted: %s' % (where, 's' if len(unknown) > 1 else '',
+                                                                   ', '.join(map(_key, unknown)), ', '.join(ITEM_KEYS)))
+        if item.get('product') not in PRODUCTS:
+            problems.append('%s: product %r is not one of %s' % (where, item.get('product'), ', '.join(PRODUCTS)))
+        else:
+            problems += request_problems(item['product'], item.get('source'), item.get('target'), where)
         for objective in ('rpo', 'rto'):
             if objective in item:
                 problems += _duration_problem(where, objective, item[objective])
+        if item.get('point_in_time') not in (None, ''):
+            problems += _point_in_time_problem(where, item['point_in_time'])
+        if 'cleanup' in item and item['cleanup'] not in BOOLEANS:
+            problems.append('%s: cleanup must be true or false; got %r' % (where, item['cleanup']))
         problems += _verify_problems(where, item.get('verify'))
         in_place = in_place_keys(item.get('product'), item.get('target') if isinstance(item.get('target'), dict) else {})
         if in_place and is_true(item.get('cleanup', cleanup)):
@@ -73,27 +107,58 @@ def _duration_problem(where, objective, value):
     return []
 
 
+def _point_in_time_problem(where, value):
+    try:
+        moment = parse_timestamp(value)
+    except (ValueError, OverflowError, OSError) as exc:
+        return ['%s: point_in_time %s' % (where, exc)]
+    if moment > datetime.datetime.now(datetime.timezone.utc):
+        return ['%s: point_in_time %s is in the future; restore points are at or before now' % (where, value)]
+    return []
+
+
 def _verify_problems(where, verify):
     if verify is None:
         return []
     if not isinstance(verify, dict):
         return ['%s: verify must be a dictionary of %s' % (where, ', '.join(VERIFY_KEYS))]
-    problems = ['%s: verify key %s is unknown; accepted: %s' % (where, key, ', '.join(VERIFY_KEYS))
-                for key in sorted(set(verify) - set(VERIFY_KEYS))]
-    for key, minimum in (('item_count', 0), ('min_items', 0), ('sample_size', 1)):
-        if key in verify and not _whole_at_least(verify[key], minimum):
+    problems = ['%s: verify key %s is unknown; accepted: %s' % (where, _key(key), ', '.join(VERIFY_KEYS))
+                for key in sorted((key for key in verify if key not in VERIFY_KEYS), key=str)]
+    for key, minimum in (('item_count', 0), ('min_items', 0)):
+        if verify.get(key) is not None and not _whole_at_least(verify[key], minimum):
             problems.append('%s: verify.%s must be a whole number, %d or more; got %r' % (where, key, minimum, verify[key]))
+    if 'sample_size' in verify and not (_whole_at_least(verify['sample_size'], 1) and int(str(verify['sample_size'])) <= MAX_SAMPLE):
+        problems.append('%s: verify.sample_size must be a whole number from 1 to %d; got %r' % (where, MAX_SAMPLE, verify['sample_size']))
+    for key in ('enabled', 'exact_count', 'compare_with_source'):
+        if key in verify and verify[key] not in BOOLEANS:
+            problems.append('%s: verify.%s must be true or false; got %r' % (where, key, verify[key]))
+    if verify.get('fingerprint') is not None and not (isinstance(verify['fingerprint'], str) and FINGERPRINT.fullmatch(verify['fingerprint'])):
+        problems.append('%s: verify.fingerprint must be a SHA-256 as the report shows it (64 lowercase hex digits); got %r'
+                        % (where, verify['fingerprint']))
+    if 'modified_after_attribute' in verify and not (isinstance(verify['modified_after_attribute'], str)
+                                                     and verify['modified_after_attribute'].strip()):
+        problems.append('%s: verify.modified_after_attribute must name an attribute; got %r' % (where, verify['modified_after_attribute']))
+    if verify.get('expected_items') is not None:
+        try:
+            check_expected_items('verify.expected_items', verify['expected_items'])
+        except OptionError as exc:
+            problems.append('%s: %s' % (where, exc))
+        else:
+            problems += ['%s: verify.expected_items[%d].attributes must be a dictionary in DynamoDB JSON' % (where, position)
+                         for position, entry in enumerate(verify['expected_items'])
+                         if 'attributes' in entry and not isinstance(entry['attributes'], dict)]
     return problems
 
 
 def _whole_at_least(value, minimum):
     try:
         return not isinstance(value, bool) and int(str(value)) >= minimum
-    except ValueError:
+    except (TypeError, ValueError):
         return False
 
 
 class FilterModule:
     def filters(self):
         return {'restore_request_problems': restore_request_problems, 'restore_point_mismatch': restore_point_mismatch,
-                'dr_drill_plan_problems': dr_drill_plan_problems, 'restore_latest_product': restore_latest_product}
+                'dr_drill_plan_problems': dr_drill_plan_problems, 'restore_latest_product': restore_latest_product,
+                'restore_source_canonical': restore_source_canonical}

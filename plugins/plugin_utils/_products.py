@@ -21,6 +21,8 @@ PRODUCTS = {
         'names_one': ('table_name', 'dynamodb_id'),
         'identity': {'table_name': 'resource_name', 'dynamodb_id': 'resource_id', 'table_region': 'region',
                      'resource_aws_account_id': 'account'},
+        # The aliases veeam_aws_dynamodb_restore_point_info takes, mapped to the key they stand for.
+        'aliases': {'region': 'table_region', 'account_id': 'resource_aws_account_id'},
         'target': ('restore_to_original', 'target_table_name', 'target_region', 'table_class', 'capacity_mode',
                    'read_capacity_units', 'write_capacity_units', 'point_in_time_recovery', 'deletion_protection', 'kms_key',
                    'authentication', 'force', 'reason'),
@@ -29,7 +31,8 @@ PRODUCTS = {
     'veeam_azure': {
         'source': ('vm_name', 'vm_id'),
         'names_one': ('vm_name', 'vm_id'),
-        'identity': {'vm_name': 'resource_name'},
+        # resource_id is the VM the point belongs to (the listing's VM, or the point's own vmId).
+        'identity': {'vm_name': 'resource_name', 'vm_id': 'resource_id'},
         'target': ('allow_overwrite', 'to_alternative', 'service_account_id', 'source_service_account_id',
                    'start_vm_after_restore', 'retrieve_archived', 'force', 'reason'),
         'target_required': (),
@@ -39,6 +42,8 @@ PRODUCTS = {
         'names_one': ('table_name', 'table_id'),
         'identity': {'table_name': 'resource_name', 'table_id': 'resource_id', 'account_native_id': 'account',
                      'aws_region': 'region'},
+        # The aliases clumio_dynamodb_backup_info takes.
+        'aliases': {'account_id': 'account_native_id', 'region': 'aws_region'},
         'target': ('target_table_name', 'environment_id', 'target_account_id', 'target_region', 'keep_source_configuration',
                    'billing_mode', 'provisioned_throughput', 'table_class', 'global_secondary_indexes',
                    'local_secondary_indexes', 'global_table_version', 'sse_specification', 'stream_specification',
@@ -49,7 +54,8 @@ PRODUCTS = {
         'source': ('resource_arn', 'backup_vault_name', 'backup_vault_account_id', 'resource_type', 'backup_plan_id',
                    'statuses'),
         'names_one': ('resource_arn',),
-        'identity': {'resource_arn': 'resource_id'},
+        # kind is the point's ResourceType; raw.BackupVaultName is in both list calls' answers.
+        'identity': {'resource_arn': 'resource_id', 'resource_type': 'kind', 'backup_vault_name': 'raw.BackupVaultName'},
         'target': ('iam_role_arn', 'metadata', 'use_restore_metadata', 'target_table_name', 'encryption_type',
                    'kms_master_key_arn', 'copy_source_tags', 'tags', 'idempotency_token', 'force')
         # An option group per resource type (ebs, s3, ...).
@@ -59,6 +65,7 @@ PRODUCTS = {
     'dynamodb': {
         'source': ('table_name', 'backup_type'),
         'names_one': ('table_name',),
+        # ListBackups takes a table's name or ARN: an ARN is compared with the point's TableArn.
         'identity': {'table_name': 'resource_name'},
         'target': ('target_table_name', 'billing_mode', 'provisioned_throughput', 'global_secondary_indexes',
                    'local_secondary_indexes', 'sse_specification', 'tags'),
@@ -92,6 +99,19 @@ def is_true(value):
     return value is True or (isinstance(value, str) and value.strip().lower() in ('true', 'yes', 'on', '1'))
 
 
+def _key(key):
+    """A key as a message shows it: plain when it is a word, quoted otherwise (an empty key, a number, a space)."""
+    return key if isinstance(key, str) and key.isidentifier() else repr(key)
+
+
+def canonical_source(product, source):
+    """The source with each alias the product's info module takes (region, account_id) renamed to its key."""
+    if not isinstance(source, dict) or product not in PRODUCTS:
+        return source
+    aliases = PRODUCTS[product].get('aliases', {})
+    return {aliases.get(key, key): value for key, value in source.items()}
+
+
 def request_problems(product, source, target, where='restore_latest', prefix=''):
     """Every problem with a product, source and target, each a short sentence; [] when they are sound.
 
@@ -100,17 +120,25 @@ def request_problems(product, source, target, where='restore_latest', prefix='')
     if product not in PRODUCTS:
         return ['%s: product %r is not one of %s' % (where, product, ', '.join(PRODUCTS))]
     spec, problems = PRODUCTS[product], []
+    aliases = spec.get('aliases', {})
     for part, value in (('source', source), ('target', target)):
         if not isinstance(value, dict):
             problems.append('%s: %s%s must be a dictionary of %s keys, got %r' % (where, prefix, part, product, value))
             continue
-        unknown = sorted(set(value) - set(spec[part]))
+        accepted = set(spec[part]) | (set(aliases) if part == 'source' else set())
+        unknown = sorted((key for key in value if key not in accepted), key=str)
         if unknown:
             problems.append('%s: %s%s key%s %s unknown for %s; accepted: %s' % (
-                where, prefix, part, 's' if len(unknown) > 1 else '', ', '.join(unknown), product, ', '.join(spec[part])))
-        blank = sorted(key for key, item in value.items() if item is None or (isinstance(item, str) and not item.strip()))
+                where, prefix, part, 's' if len(unknown) > 1 else '', ', '.join(map(_key, unknown)), product,
+                ', '.join(spec[part]) + (' (aliases: %s)' % ', '.join('%s for %s' % item for item in aliases.items())
+                                         if part == 'source' and aliases else '')))
+        if part == 'source':
+            for alias, key in aliases.items():
+                if alias in value and key in value:
+                    problems.append('%s: %ssource gives both %s and its alias %s; give one' % (where, prefix, key, alias))
+        blank = sorted((key for key, item in value.items() if item is None or (isinstance(item, str) and not item.strip())), key=str)
         if blank:
-            problems.append('%s: %s %s empty (an unset variable?)' % (where, ', '.join('%s%s.%s' % (prefix, part, key) for key in blank),
+            problems.append('%s: %s %s empty (an unset variable?)' % (where, ', '.join('%s%s.%s' % (prefix, part, _key(key)) for key in blank),
                                                                       'is' if len(blank) == 1 else 'are'))
     if isinstance(source, dict) and not any(source.get(key) for key in spec['names_one']):
         problems.append('%s: %ssource must name one resource with %s' % (where, prefix or 'the ', ' or '.join(spec['names_one'])))
@@ -121,14 +149,49 @@ def request_problems(product, source, target, where='restore_latest', prefix='')
     return problems
 
 
+# What the point says of itself, per source key, in words for the messages.
+FIELD_WORDS = {'resource_name': 'name', 'resource_id': 'id', 'region': 'region', 'account': 'account',
+               'kind': 'resource type', 'raw.BackupVaultName': 'backup vault'}
+
+# Fields of `identity` a product never reports on its points, so their absence proves nothing: none today.
+# Every field compared above is in every answer of the product's listing calls (seeds 000-004):
+# Veeam AWS name/dynamoDbId/regionName/resourceAwsAccountId, Veeam Azure vmName (or the VM listed) and the VM's id,
+# Clumio table_name/table_id/account_native_id/aws_region, AWS Backup ResourceArn/ResourceType/BackupVaultName,
+# DynamoDB TableName/TableArn. backup_vault_account_id is not compared: a point's ARN names the resource's account
+# for some resource types (a DynamoDB backup), not always the vault's.
+NEVER_REPORTED = {}
+
+
+def _field(point, field):
+    value = point
+    for part in field.split('.'):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
 def identity_problems(product, source, point):
-    """How a found restore point differs from the resource the source names; [] when it is that resource."""
+    """How a found restore point differs from the resource the source names; [] when it is that resource.
+
+    A field the source names and the point does not report is a problem too: the point cannot then be shown
+    to be the source's (unless the product never reports that field, NEVER_REPORTED).
+    """
     if not point or product not in PRODUCTS:
         return []
+    source = canonical_source(product, source) or {}
     problems = []
     for key, field in PRODUCTS[product]['identity'].items():
-        wanted = (source or {}).get(key)
-        if wanted and point.get(field) not in (None, '') and str(point.get(field)) != str(wanted):
+        wanted = source.get(key)
+        if wanted in (None, '', []):
+            continue
+        if product == 'dynamodb' and key == 'table_name' and str(wanted).startswith('arn:'):
+            field = 'resource_id'  # ListBackups takes the table's ARN too: compare it with the point's TableArn
+        found = _field(point, field)
+        words = FIELD_WORDS.get(field, field)
+        if found in (None, ''):
+            if field not in NEVER_REPORTED.get(product, ()):
+                problems.append('source %s is %s, but the restore point %s does not say its %s, so it cannot be shown to be '
+                                "the source's" % (key, wanted, point.get('id'), words))
+        elif str(found) != str(wanted):
             problems.append('source %s is %s, but the restore point %s found belongs to %s %s' % (
-                key, wanted, point.get('id'), field, point.get(field)))
+                key, wanted, point.get('id'), field, found))
     return problems

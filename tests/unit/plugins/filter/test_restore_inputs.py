@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from ansible_collections.recoverops.restore.plugins.filter.restore_inputs import dr_drill_plan_problems
+from ansible_collections.recoverops.restore.plugins.filter.restore_inputs import dr_drill_plan_problems, restore_source_canonical
+from ansible_collections.recoverops.restore.plugins.modules import clumio_dynamodb_backup_info, veeam_aws_dynamodb_restore_point_info
 from ansible_collections.recoverops.restore.plugins.plugin_utils._products import (
     PRODUCTS,
     identity_problems,
@@ -23,7 +24,8 @@ VEEAM_TARGET = {'target_table_name': 'orders-drill', 'authentication': {'iam_rol
 @pytest.mark.parametrize('product', sorted(PRODUCTS))
 def test_the_role_passes_exactly_the_declared_keys(product):
     """A key declared but not passed would vanish again; a key passed but not declared could never be used."""
-    for part, variable in (('source', 'restore_latest_source'), ('target', 'restore_latest_target')):
+    # find.yml reads the source with its aliases renamed (restore_latest_run_source), restore.yml the source as given.
+    for part, variable in (('source', 'restore_latest_(?:run_)?source'), ('target', 'restore_latest_target')):
         used = set()
         for path in (ROLE_TASKS / product).glob('*.yml'):
             used |= set(re.findall(r'%s\.([a-z0-9_]+)' % variable, path.read_text()))
@@ -98,3 +100,103 @@ def test_a_drill_never_plans_to_clean_up_a_restore_into_its_source(product, targ
         assert any(says in problem and 'set cleanup: false' in problem for problem in problems), problems
     assert not any('cleanup is on' in problem for problem in dr_drill_plan_problems([dict(item, cleanup=False)], cleanup=True))
     assert not any('cleanup is on' in problem for problem in dr_drill_plan_problems([item]))
+
+
+POINT = {'id': 'p-1', 'resource_name': 'orders', 'resource_id': 't-1', 'region': 'us-east-1', 'account': '111111111111',
+         'kind': 'DynamoDB', 'raw': {'BackupVaultName': 'dr-vault'}}
+
+
+@pytest.mark.parametrize('product, source, point, says', [
+    # The point does not say what the source names: it cannot be shown to be the source's.
+    ('clumio', {'table_name': 'orders'}, dict(POINT, resource_name=None),
+     "source table_name is orders, but the restore point p-1 does not say its name, so it cannot be shown to be the source's"),
+    ('veeam_aws', {'table_name': 'orders', 'table_region': 'eu-west-1'}, dict(POINT, region=''), 'does not say its region'),
+    # Veeam Backup for Microsoft Azure: the VM's id is compared.
+    ('veeam_azure', {'vm_id': 'vm-1'}, dict(POINT, product='veeam_azure', resource_id='vm-2'),
+     'source vm_id is vm-1, but the restore point p-1 found belongs to resource_id vm-2'),
+    # AWS Backup: the resource type and the vault the source names.
+    ('aws_backup', {'resource_arn': 'arn:1', 'resource_type': 'EBS'}, dict(POINT, resource_id='arn:1'),
+     'source resource_type is EBS, but the restore point p-1 found belongs to kind DynamoDB'),
+    ('aws_backup', {'resource_arn': 'arn:1', 'backup_vault_name': 'other'}, dict(POINT, resource_id='arn:1'),
+     'found belongs to raw.BackupVaultName dr-vault'),
+    ('aws_backup', {'resource_arn': 'arn:1', 'backup_vault_name': 'dr-vault'}, dict(POINT, resource_id='arn:1', raw={}),
+     'does not say its backup vault'),
+    # DynamoDB: a table named by ARN is compared with the point's TableArn.
+    ('dynamodb', {'table_name': 'arn:aws:dynamodb:us-east-1:1:table/orders'},
+     dict(POINT, resource_id='arn:aws:dynamodb:us-east-1:1:table/inventory'), 'found belongs to resource_id arn:aws:dynamodb'),
+    # An alias names the same field as its key.
+    ('clumio', {'table_name': 'orders', 'region': 'us-west-2'}, POINT, 'source aws_region is us-west-2'),
+])
+def test_a_point_that_cannot_be_shown_to_be_the_sources_is_refused(product, source, point, says):
+    problems = identity_problems(product, source, point)
+    assert any(says in problem for problem in problems), problems
+
+
+def test_a_point_of_the_source_passes():
+    arn = 'arn:aws:dynamodb:us-east-1:1:table/orders'
+    assert identity_problems('dynamodb', {'table_name': arn}, dict(POINT, resource_id=arn)) == []
+    assert identity_problems('dynamodb', {'table_name': 'orders'}, POINT) == []
+    assert identity_problems('aws_backup', {'resource_arn': 'arn:1', 'resource_type': 'DynamoDB', 'backup_vault_name': 'dr-vault'},
+                             dict(POINT, resource_id='arn:1')) == []
+    assert identity_problems('veeam_azure', {'vm_id': 't-1', 'vm_name': 'orders'}, POINT) == []
+    assert identity_problems('veeam_aws', {'table_name': 'orders', 'region': 'us-east-1', 'account_id': '111111111111'}, POINT) == []
+
+
+@pytest.mark.parametrize('product, module', [('veeam_aws', veeam_aws_dynamodb_restore_point_info), ('clumio', clumio_dynamodb_backup_info)])
+def test_the_aliases_the_info_module_takes_are_accepted_and_renamed(product, module):
+    module_aliases = {alias: name for name, spec in module.ARGUMENT_SPEC.items() for alias in spec.get('aliases', ())}
+    assert PRODUCTS[product]['aliases'] == module_aliases
+    source = dict({'table_name': 'orders'}, **{alias: 'x' for alias in module_aliases})
+    target = VEEAM_TARGET if product == 'veeam_aws' else {'target_table_name': 'orders-drill'}
+    assert request_problems(product, source, target) == []
+    assert restore_source_canonical(source, product) == dict({'table_name': 'orders'}, **{name: 'x' for name in module_aliases.values()})
+    both = dict(source, **{name: 'x' for name in module_aliases.values()})
+    assert any('gives both' in problem for problem in request_problems(product, both, target))
+
+
+def test_keys_that_are_not_words_are_quoted_not_a_type_error():
+    problems = request_problems('clumio', {1: 'x', '': 'y', 'table_name': 'orders'}, {'target_table_name': 'o'})
+    assert "source keys '', 1 unknown for clumio" in problems[0], problems
+
+
+DYNAMODB_ITEM = {'name': 'ok', 'product': 'dynamodb', 'source': {'table_name': 'orders'}, 'target': {'target_table_name': 'o-d'}}
+
+
+@pytest.mark.parametrize('change, says', [
+    ({'rop': '24h'}, 'item ok: key rop unknown; accepted: name, product'),
+    ({'product': 'clumo'}, "item ok: product 'clumo' is not one of"),
+    ({'point_in_time': 'last tuesday'}, 'item ok: point_in_time'),
+    ({'point_in_time': '2099-01-01T00:00:00Z'}, 'item ok: point_in_time 2099-01-01T00:00:00Z is in the future'),
+    ({'cleanup': 'maybe'}, 'item ok: cleanup must be true or false'),
+    ({'verify': {'sample_size': 10001}}, 'verify.sample_size must be a whole number from 1 to 10000'),
+    ({'verify': {'sample_size': 0}}, 'verify.sample_size must be a whole number from 1 to 10000'),
+    ({'verify': {'fingerprint': 'abc'}}, 'verify.fingerprint must be a SHA-256'),
+    ({'verify': {'fingerprint': 'A' * 64}}, 'verify.fingerprint must be a SHA-256'),
+    ({'verify': {'expected_items': [{'attributes': {}}]}}, 'verify.expected_items[0] needs key'),
+    ({'verify': {'expected_items': {'key': {}}}}, 'verify.expected_items must be a list'),
+    ({'verify': {'expected_items': [{'key': {'pk': {'S': 'a'}}, 'attributes': 'x'}]}}, 'expected_items[0].attributes must be'),
+    ({'verify': {'expected_items': [{'key': {'pk': {'S': 'a'}}, 'atributes': {}}]}}, 'has unknown keys atributes'),
+    ({'verify': {'compare_with_source': 'sometimes'}}, 'verify.compare_with_source must be true or false'),
+    ({'verify': {'modified_after_attribute': ''}}, 'verify.modified_after_attribute must name an attribute'),
+    ({'verify': {'min_items': 'many'}}, 'verify.min_items must be a whole number'),
+])
+def test_the_plan_refuses_each_bad_item_value(change, says):
+    problems = dr_drill_plan_problems([dict(DYNAMODB_ITEM, **change)])
+    assert any(says in problem for problem in problems), problems
+
+
+def test_the_plan_lists_the_problems_of_every_item_together():
+    items = [dict(DYNAMODB_ITEM, name='a', product='clumo'), dict(DYNAMODB_ITEM, name='b', rop=1),
+             dict(DYNAMODB_ITEM, name='c', source={'tabel_name': 'x'}, rpo=''), dict(DYNAMODB_ITEM, name='d', verify={'itme_count': 1})]
+    joined = ' | '.join(dr_drill_plan_problems(items))
+    for says in ("item a: product 'clumo'", 'item b: key rop unknown', 'item c: source key tabel_name unknown', 'item c: rpo is empty',
+                 'item d: verify key itme_count is unknown'):
+        assert says in joined, (says, joined)
+
+
+def test_a_sound_item_with_every_key_passes():
+    item = dict(DYNAMODB_ITEM, point_in_time='2026-01-01T00:00:00Z', rpo='24h', rto=1800, cleanup=True,
+                verify={'enabled': True, 'item_count': 3, 'min_items': 1, 'exact_count': True, 'fingerprint': 'a' * 64,
+                        'expected_items': [{'key': {'pk': {'S': 'a'}}, 'attributes': {'n': {'N': '1'}}}], 'compare_with_source': False,
+                        'sample_size': 10000, 'modified_after_attribute': 'updated_at'})
+    assert dr_drill_plan_problems([item]) == []
