@@ -2,11 +2,38 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 #
 # PRIVATE: this module_util is internal to recoverops.restore and may change at any time.
-"""What the two Veeam products share: their sessions carry executionStartTime and executionStopTime."""
+"""What the two Veeam products share: their sessions carry executionStartTime and executionStopTime, and a
+reason that says which restore point they restored."""
 
 from __future__ import annotations
 
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import iso_z, parse_timestamp
+
+# Both products keep a restore's reason (at most 512 characters) but no session says which point it
+# restored; so the reason a module sends ends with the point, and a rerun reuses only its own restore
+# of this point, never another point's restore into the same target (a drill would report one point
+# over another's data).
+REASON_MAX = 512
+POINT_MARK = ' [recoverops point %s]'
+DEFAULT_REASON = 'recoverops.restore'
+
+
+def check_reason(reason, point_id_length=36):
+    """The user's part of the reason, leaving room for the point mark (a uuid's length by default)."""
+    room = REASON_MAX - len(POINT_MARK % ('x' * point_id_length))
+    if reason is not None and len(reason) > room:
+        raise OptionError('reason must be at most %d characters (the module adds the restore point after it), got %d'
+                          % (room, len(reason)))
+    return reason
+
+
+def reason_with_point(reason, point_id):
+    return (reason or DEFAULT_REASON) + POINT_MARK % point_id
+
+
+def restores_point(session_reason, point_id):
+    return (session_reason or '').endswith(POINT_MARK % point_id)
 
 
 def normalize_session(raw, log, outcome, **fields):

@@ -251,10 +251,12 @@ class DynamoDbRestore(Restore):
         self.point = normalize_restore_point(self.client.get_restore_point(self.params['restore_point_id']))
         self.table, self.region = restore_target(self.params, self.point)
         self.request = build_restore_body(self.params)
+        self.request[RESTORE_BODY['reason']] = _veeam.reason_with_point(self.params.get('reason'), self.point['id'])
         return {'restore_point': self.point, 'target': {'table_name': self.table, 'region': self.region}}
 
     def earlier(self):
-        return self.client.find_restore_sessions((self.table, self.region), since=since(self.point))
+        return [session for session in self.client.find_restore_sessions((self.table, self.region), since=since(self.point))
+                if _veeam.restores_point(session.get('reason'), self.point['id'])]
 
     def target_exists(self, job):
         return self.params.get('target_exists')

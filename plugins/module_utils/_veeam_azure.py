@@ -93,15 +93,13 @@ ZONE = re.compile(r'[1-9][0-9]?')
 BODY_ID = re.compile(r'[^\s\x00-\x1f\x7f]+')
 SESSION_ID_EXAMPLE = '38 or 1b2c3d4e-5f60-4718-89ab-cdef01234567'
 ID_EXAMPLE = '5c1f0b6e-3a2d-4e7f-9a8b-1c2d3e4f5a6b'
-REASON_MAX = 512
 BODY_IDS = ('resource_group_id', 'region_id', 'virtual_network_id', 'network_security_group_id', 'availability_set_id')
 
 
 def check_reason(reason):
     if not reason.strip():
         raise OptionError('reason must not be empty; it is saved with the restore session')
-    if len(reason) > REASON_MAX:
-        raise OptionError('reason must be at most %d characters, got %d' % (REASON_MAX, len(reason)))
+    _veeam.check_reason(reason)
 
 
 def check_alternative(alt):
@@ -381,6 +379,7 @@ class VmRestore(Restore):
         self.alternative = self.params.get('to_alternative') or None
         self.target_name = self.alternative['name'] if self.alternative else self.point['resource_name']
         self.request = build_restore_body(self.params)
+        self.request['reason'] = _veeam.reason_with_point(self.params['reason'], self.point['id'])
         self.items, self.retrieval = {}, None
         self.reported = {'restore_point': self.point, 'target': {'vm_name': self.target_name, 'original_place': not self.alternative}}
         if is_archived(self.raw_point) and self.params['retrieve_archived']:
@@ -391,7 +390,7 @@ class VmRestore(Restore):
         return 'VM %s' % self.target_name
 
     def earlier(self):
-        found = self.client.find_restore_sessions(self.params['reason'], self.target_name, since(self.point))
+        found = self.client.find_restore_sessions(self.request['reason'], self.target_name, since(self.point))
         self.items.update((session.get('id'), item) for session, item in found)
         return [session for session, _item in found]
 

@@ -86,7 +86,10 @@ options:
     type: str
   reason:
     description:
-      - Reason saved with the restore session in Veeam's history, e.g. the change or drill id.
+      - Reason saved with the restore session in Veeam's history, e.g. the change or drill id, at most 456 characters.
+      - The module adds C([recoverops point <restore_point_id>]) after it (C(recoverops.restore) when no reason is
+        given). Veeam's sessions do not say which restore point they restored, so a rerun reuses only a session whose
+        reason names this point, never another point's restore into the same table.
     type: str
   authentication:
     description:
@@ -275,6 +278,7 @@ wait:
 '''
 
 from ansible_collections.recoverops.restore.plugins.module_utils import _checks
+from ansible_collections.recoverops.restore.plugins.module_utils import _veeam
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import WAIT_ARGSPEC, RecoverOpsModule
 from ansible_collections.recoverops.restore.plugins.module_utils._restore import run_restore
@@ -319,6 +323,7 @@ def check_options(params, module):
     _checks.not_blank('authentication.access_key', params['authentication'].get('access_key'))
     _checks.at_least('wait_timeout', params['wait_timeout'], 0)
     _checks.at_least('poll_interval', params['poll_interval'], 1)
+    _veeam.check_reason(params['reason'])
     if params['restore_to_original']:
         extra = [name for name in NEW_TABLE_OPTIONS if params[name] is not None]
         if extra:

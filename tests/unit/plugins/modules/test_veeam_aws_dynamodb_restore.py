@@ -29,15 +29,15 @@ EXPECTED_BODY = {
     'authenticationSpecification': {'type': 'IamRole', 'iamRoleId': ROLE_ID},
     'differentLocationSpecification': {'tableName': 'orders-drill', 'capacityMode': 'OnDemand',
                                        'pointInTimeRecovery': True},
-    'reason': 'DR drill',
+    'reason': 'DR drill [recoverops point %s]' % POINT_ID,
 }
 REMOVE = object()
 CONNECTION = {'server': 'https://vbaws.test:11005', 'username': 'restore-operator', 'password': 'hunter22-Secret'}
 
 
-def session(session_id, status, result=None):
+def session(session_id, status, result=None, point_id=POINT_ID):
     return {'id': session_id, 'type': 'RestoreTask', 'status': status, 'result': result or status,
-            'executionStartTime': '2026-11-22T10:00:00Z'}
+            'executionStartTime': '2026-11-22T10:00:00Z', 'reason': 'DR drill [recoverops point %s]' % point_id}
 
 
 def args(**overrides):
@@ -108,6 +108,32 @@ def test_existing_running_session_is_returned_without_a_post(veeam, run_module):
     veeam.start_restore.assert_not_called()
     target = veeam.find_restore_sessions.call_args.args[1]
     assert target == ('orders-drill', 'us-east-1')
+
+
+@pytest.mark.parametrize('other', [
+    session(S_OLD, 'Succeeded', 'Success', point_id='11111111-2222-4333-8444-555555555555'),
+    dict(session(S_OLD, 'Succeeded', 'Success'), reason='DR drill'),
+    dict(session(S_OLD, 'Running'), reason=None),
+])
+def test_a_session_of_another_point_into_the_same_table_is_not_reused(veeam, run_module, other):
+    """Sessions do not name their point; the reason the module sent does. A restore of another point, or one
+    this collection did not start, is never taken for this point's restore."""
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = [other]
+    code, result = run_module(restore_module, args(wait=False, target_exists=True))
+    assert code == 1
+    assert 'Table orders-drill already exists in us-east-1 and no restore of this point made it' in result['msg']
+    veeam.start_restore.assert_not_called()
+
+
+def test_the_reason_sent_ends_with_the_point_and_is_bounded(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    code, result = run_module(restore_module, args(reason=None), check_mode=True)
+    assert code == 0 and result['request']['reason'] == 'recoverops.restore [recoverops point %s]' % POINT_ID
+    code, result = run_module(restore_module, args(reason='x' * 457))
+    assert code == 1 and result['msg'].startswith('reason must be at most 456 characters')
+    veeam.get_restore_point.assert_called_once()  # the long reason was refused before any request
 
 
 def test_existing_session_is_waited_for(veeam, run_module, fake_time):

@@ -28,7 +28,10 @@ CLIENT_METHODS = ('get_restore_point', 'retrieve_data', 'start_restore', 'get_se
                   'list_restore_sessions', 'find_restore_sessions', 'vm_exists', 'close')
 
 
-def session(session_id, status, reason='DR drill CHG-1', stop=None):
+SENT_REASON = 'DR drill CHG-1 [recoverops point %s]' % POINT_ID
+
+
+def session(session_id, status, reason=SENT_REASON, stop=None):
     return {'id': session_id, 'type': 'RestoreVms', 'status': status, 'executionStartTime': '2026-11-22T10:00:00Z',
             'executionStopTime': stop, 'restoreJobInfo': {'reason': reason}}
 
@@ -90,7 +93,7 @@ BAD_INPUTS = [
     ('restore_point_id', dict(restore_point_id='../' + POINT_ID)),
     ('allow_overwrite', dict(to_alternative=None)),
     ('reason', dict(reason='   ')),
-    ('reason', dict(reason='x' * 513)),
+    ('reason', dict(reason='x' * 457)),
     ('to_alternative.name', dict(to_alternative=dict(ALT, name='bad name!'))),
     ('to_alternative.name', dict(to_alternative=dict(ALT, name='ends-with-dash-'))),
     ('to_alternative.name', dict(to_alternative=dict(ALT, name='web-01-drill\n'))),
@@ -150,7 +153,7 @@ def test_check_mode_reports_the_request_and_starts_nothing(azure, run_module):
     code, result = run_module(restore_module, args(service_account_id=sa_id), check_mode=True)
     assert code == 0
     assert result['changed'] is True
-    expected = {'reason': 'DR drill CHG-1', 'startVmAfterRestore': False, 'serviceAccountId': sa_id,
+    expected = {'reason': SENT_REASON, 'startVmAfterRestore': False, 'serviceAccountId': sa_id,
                 'toAlternative': {'name': 'web-01-drill', 'vmSizeName': 'Standard_B2s', 'diskType': 'Managed',
                                   'subscription': {'id': ALT['subscription_id']}}}
     assert result['request'] == expected and result['job']['request'] == expected
@@ -177,7 +180,7 @@ def test_restore_to_the_original_place_waits_and_returns_the_job(azure, run_modu
     assert (job['started_at'], job['finished_at'], job['duration_seconds']) == ('2026-11-22T10:00:00Z', '2026-11-22T10:05:30Z', 330.0)
     assert job['created_resource'] == {'type': 'azure_vm', 'name': 'web-01', 'original_place': True, 'recorded': True,
                                        'resource_group': 'rg-web', 'region': 'westeurope'}
-    assert azure.find_restore_sessions.call_args.args[1:3] == ('DR drill CHG-1', 'web-01')
+    assert azure.find_restore_sessions.call_args.args[1:3] == (SENT_REASON, 'web-01')
 
 
 def test_a_session_that_names_no_restored_vm_says_so(azure, run_module):
@@ -395,7 +398,7 @@ def test_a_refusal_for_lack_of_a_service_account_names_the_option(azure, run_mod
     assert code == 1
     assert 'service_account_id' in result['msg']
     assert '/api/v8.1/accounts/azure/service?Purpose=VirtualMachineRestore' in result['msg']
-    assert result['request']['reason'] == 'DR drill CHG-1' and result['target']['vm_name'] == 'web-01-drill'
+    assert result['request']['reason'] == SENT_REASON and result['target']['vm_name'] == 'web-01-drill'
 
 
 def test_wait_false_returns_the_running_session(azure, run_module):
