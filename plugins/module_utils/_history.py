@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import base64
 import datetime
+import errno
 import hashlib
 import json
 import os
 import re
+import tempfile
 
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed, OptionError
 
@@ -99,8 +101,12 @@ class LocalStore:
     def entries(self, folder=None):
         """Every stored report (of one drill folder): key, bytes, and no version information (a folder keeps none)."""
         for key in self.keys(folder):
-            with open(self._path(key), 'rb') as handle:
-                yield {'key': key, 'data': handle.read(), 'versions': 1, 'deleted': False, 'lock': None}
+            try:
+                with open(self._path(key), 'rb') as handle:
+                    data = handle.read()
+            except OSError as exc:
+                raise OperationFailed('cannot read the stored report %s in %s: %s' % (key, self.root, exc.strerror or exc)) from None
+            yield {'key': key, 'data': data, 'versions': 1, 'deleted': False, 'lock': None}
 
     def get(self, key):
         try:
@@ -111,11 +117,30 @@ class LocalStore:
 
     def put(self, key, data):
         path = self._path(key)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        # Never overwrite evidence: O_EXCL fails when the key is already there.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-        with os.fdopen(descriptor, 'wb') as handle:
-            handle.write(data)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            # Written whole to a scratch file first, then linked into place: a write that breaks off leaves no
+            # partial report under the key, and a link never replaces a file already there (stored evidence).
+            descriptor, scratch = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=os.path.dirname(path))
+            try:
+                with os.fdopen(descriptor, 'wb') as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(scratch, 0o444)
+                try:
+                    os.link(scratch, path)
+                except OSError as exc:
+                    if exc.errno == errno.EEXIST:
+                        raise
+                    # A file system without hard links: create the key exclusively instead.
+                    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+                    with os.fdopen(descriptor, 'wb') as handle:
+                        handle.write(data)
+            finally:
+                os.unlink(scratch)
+        except OSError as exc:
+            raise OperationFailed('cannot keep the report %s in %s: %s' % (key, self.root, exc.strerror or exc)) from None
         return {'location': path}
 
 
@@ -163,6 +188,20 @@ class S3Store:
             for kind in ('versions', 'markers'):
                 rows[kind].sort(key=lambda row: row['LastModified'], reverse=True)
         return found
+
+    def check_lock(self):
+        """With object_lock, the bucket must have Object Lock enabled: else S3 refuses every locked put."""
+        try:
+            config = self.client.get_object_lock_configuration(Bucket=self.bucket).get('ObjectLockConfiguration') or {}
+        except self.errors as exc:
+            code = getattr(exc, 'response', {}).get('Error', {}).get('Code', type(exc).__name__)
+            if code != 'ObjectLockConfigurationNotFoundError':
+                raise OperationFailed('S3 get_object_lock_configuration on s3://%s failed: %s (%s)' % (self.bucket, code, exc)) from None
+            config = {}
+        if config.get('ObjectLockEnabled') != 'Enabled':
+            raise OperationFailed('s3.object_lock is set, but the bucket %s has no S3 Object Lock, so S3 would refuse to store '
+                                  'a locked report: use a bucket created with Object Lock enabled, or drop object_lock'
+                                  % self.bucket)
 
     def _lock_of(self, key, version_id):
         # HeadObject carries the version's lock (GetObjectRetention needs s3:GetObjectRetention and moto answers it 500).
@@ -361,6 +400,9 @@ def store_report(params, clients, check_mode=False):
 
 def history_info(params, clients):
     store = open_store(params, clients)
+    if params.get('s3') and params['s3'].get('object_lock'):
+        # Found before a drill starts (the role reads the history first), not when its report is stored.
+        store.check_lock()
     found = verify(store, params.get('name'))
     for drill in found['drills']:
         drill['reports'] = drill['reports'][-params['last']:] if params['last'] else []

@@ -29,7 +29,7 @@ extends_documentation_fragment:
   - recoverops.restore.attributes.info_module
 notes:
   - The AWS connection options are used only with O(s3); a local O(directory) needs neither boto3 nor AWS credentials.
-  - S3 permissions used are C(s3:ListBucketVersions), C(s3:GetObject), C(s3:GetObjectVersion).
+  - S3 permissions used are C(s3:ListBucketVersions), C(s3:GetObject), C(s3:GetObjectVersion), and C(s3:GetBucketObjectLockConfiguration) with O(s3.object_lock).
 options:
   directory:
     description: A local history directory (as O(recoverops.restore.dr_drill#role:main:dr_drill_history_dir)).
@@ -47,7 +47,10 @@ options:
         type: str
         default: ''
       object_lock:
-        description: Ignored when reading; accepted so that the role can pass the same dictionary to both modules.
+        description:
+          - Accepted so that the role can pass the same dictionary to both modules; when set, the bucket must have S3
+            Object Lock enabled (checked with C(GetObjectLockConfiguration)), so that a drill whose reports could not be
+            locked fails before it starts rather than when its report is stored.
         type: dict
         suboptions:
           mode:

@@ -150,3 +150,53 @@ def test_one_drill_is_read_from_its_own_folder_only(tmp_path, s3):
         assert history.verify(store, 'Monthly')['verified']
         everything = history.verify(store)
         assert [(p['key'], p['kind']) for p in everything['problems']] == [('weekly/2026-10-03T100000Z_junk.json', 'unreadable')]
+
+
+def test_a_local_report_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    store = history.LocalStore(str(tmp_path))
+    key = history.report_key('Monthly', '2026-10-01T10:00:00Z', 'abc')
+    real_fdopen = os.fdopen
+
+    class Broken:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            self.handle.write(data[:5])
+            raise OSError(28, 'No space left on device')
+
+    monkeypatch.setattr(os, 'fdopen', lambda fd, mode: Broken(real_fdopen(fd, mode)))
+    with pytest.raises(OperationFailed, match='cannot keep the report .*No space left on device'):
+        store.put(key, b'{"name": "Monthly"}')
+    monkeypatch.undo()
+    # Nothing half-written under the key, no scratch file left: the key can still be stored.
+    assert store.get(key) is None and os.listdir(tmp_path / 'monthly') == []
+    store.put(key, b'{"name": "Monthly"}')
+    assert store.get(key) == b'{"name": "Monthly"}'
+    assert oct(os.stat(tmp_path / key).st_mode & 0o777) == '0o444'
+    with pytest.raises(OperationFailed, match='File exists'):
+        store.put(key, b'{"name": "other"}')
+
+
+def test_a_local_store_that_cannot_be_written_fails_with_a_message(tmp_path):
+    (tmp_path / 'monthly').write_text('a file where the drill folder goes')
+    store = history.LocalStore(str(tmp_path))
+    with pytest.raises(OperationFailed, match='cannot keep the report monthly/.* in %s' % tmp_path):
+        store.put(history.report_key('Monthly', '2026-10-01T10:00:00Z', 'abc'), b'{}')
+
+
+def test_object_lock_on_a_bucket_without_it_fails_the_read_before_a_drill(s3):
+    params = {'directory': None, 's3': {'bucket': 'plain', 'prefix': 'drills', 'object_lock': {'mode': 'governance', 'days': 1}},
+              'name': 'Monthly', 'last': 10}
+    clients = type('Clients', (), {'s3': s3})()
+    with pytest.raises(OperationFailed, match='the bucket plain has no S3 Object Lock'):
+        history.history_info(params, clients)
+    # The same read without object_lock, or of a locked bucket, is fine.
+    assert history.history_info(dict(params, s3={'bucket': 'plain', 'prefix': 'drills'}), clients)['verified']
+    assert history.history_info(dict(params, s3=dict(params['s3'], bucket='evidence')), clients)['verified']
