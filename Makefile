@@ -108,8 +108,13 @@ sim-down:
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m simulators.ctl down --state-dir $(SIM_DIR); fi
 
 ## ---- tests -------------------------------------------------------------------------------------
+# Nothing a test runs installs into ~/.ansible/collections (where a copy would shadow later installs):
+# listed before and after the run, and any change fails (ansible-test's pip cache, ~/.ansible/test, stays).
+HOME_COLLECTIONS := $(HOME)/.ansible/collections
 test: venv
+	$(BIN)/python tools/home_collections.py $(HOME_COLLECTIONS) --save $(BUILD)/home-collections-before.txt
 	$(MAKE) changelog lint docs-lint build sanity units sim-units integration molecule report-render awx-runner examples ee bench-smoke sliced-drill
+	$(BIN)/python tools/home_collections.py $(HOME_COLLECTIONS) --compare $(BUILD)/home-collections-before.txt
 	@echo "make test: all passed"
 
 changelog: venv
@@ -119,8 +124,9 @@ changelog: venv
 docs-lint: collection
 	cd $(COLL_DIR) && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 
+# ansible-lint keeps its cache (ansible-lint-mocks, tmp, collections) in ANSIBLE_HOME: ours, not ~/.ansible.
 lint: collection
-	$(BIN)/ansible-lint --offline
+	ANSIBLE_HOME=$(BUILD)/ansible-home $(BIN)/ansible-lint --offline
 
 build: venv
 	mkdir -p $(DIST)
@@ -166,15 +172,21 @@ chromium:
 
 # playbooks/dr_drill.yml through ansible-runner (AWX's engine), from the built tarball, with the
 # credential type's env injectors as the only connection settings.
+# Each install and run is given the collections path it installs into (not make's $(COLLECTIONS)): no warning
+# that the path is not configured, and no other copy of the collection in reach.
 awx-runner: build
 	rm -rf $(BUILD)/runner-collections
-	$(BIN)/ansible-galaxy collection install --force -p $(BUILD)/runner-collections $(DIST)/recoverops-restore-$(VERSION).tar.gz
-	$(BIN)/python tools/run_awx_drill.py --state-dir $(BUILD)/sim-awx --collections $(BUILD)/runner-collections
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/runner-collections \
+	  $(BIN)/ansible-galaxy collection install --force -p $(BUILD)/runner-collections $(DIST)/recoverops-restore-$(VERSION).tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/runner-collections \
+	  $(BIN)/python tools/run_awx_drill.py --state-dir $(BUILD)/sim-awx --collections $(BUILD)/runner-collections
 
-# Every file in examples/ as written, from the built tarball, with only the simulators' env.sh as settings.
+# Every file in examples/ as written, from the built tarball, with only the simulators' env.sh as settings
+# (env.sh names the collections path: ctl up --collections).
 examples: build
 	rm -rf $(BUILD)/examples-collections
-	$(BIN)/ansible-galaxy collection install --force -p $(BUILD)/examples-collections $(DIST)/recoverops-restore-$(VERSION).tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/examples-collections \
+	  $(BIN)/ansible-galaxy collection install --force -p $(BUILD)/examples-collections $(DIST)/recoverops-restore-$(VERSION).tar.gz
 	$(BIN)/python tools/run_examples.py --state-dir $(BUILD)/sim-examples --collections $(BUILD)/examples-collections
 
 # A drill as AWX job slicing runs it: the items as inventory hosts (inventory plugin dr_drill), 3 slices as
@@ -212,10 +224,14 @@ faults: collection
 	$(BIN)/python benchmarks/faults.py
 
 ## ---- demo --------------------------------------------------------------------------------------
+# Installs where the simulators' env.sh points ANSIBLE_COLLECTIONS_PATH, so playbooks run by hand after
+# `source .sim/env.sh` find this copy.
 demo: venv build
 	rm -rf $(BUILD)/demo-collections
-	$(BIN)/ansible-galaxy collection install --force -p $(BUILD)/demo-collections $(DIST)/recoverops-restore-$(VERSION).tar.gz
-	$(BIN)/python tools/run_demo.py --state-dir $(SIM_DIR) --collections $(BUILD)/demo-collections
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/demo-collections \
+	  $(BIN)/ansible-galaxy collection install --force -p $(BUILD)/demo-collections $(DIST)/recoverops-restore-$(VERSION).tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/demo-collections \
+	  $(BIN)/python tools/run_demo.py --state-dir $(SIM_DIR) --collections $(BUILD)/demo-collections
 
 ## ---- maintenance -------------------------------------------------------------------------------
 # requirements-test.txt on the main venv's Python; then each older core's requirements-core-<core>.txt
