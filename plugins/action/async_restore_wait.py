@@ -19,6 +19,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import human_duration
 from ansible_collections.recoverops.restore.plugins.plugin_utils._progress_action import show_new_lines
 
 display = Display()
@@ -55,7 +56,7 @@ class ActionModule(ActionBase):
                 return result
             if time.monotonic() >= deadline:
                 result.update(failed=True, finished=False, ansible_job_id=args['jid'],
-                              msg='async job %s did not finish within %s s' % (args['jid'], args['timeout']))
+                              msg='async job %s did not finish within %s' % (args['jid'], human_duration(args['timeout'])))
                 return result
             time.sleep(LOCAL_READ_SECONDS if local else args['poll_interval'])
 

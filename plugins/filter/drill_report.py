@@ -19,7 +19,7 @@ from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._history import check_store, report_key
-from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import parse_duration, parse_timestamp
+from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import human_duration, parse_duration, parse_timestamp
 
 JOB_FIELDS = ('id', 'product', 'state', 'outcome', 'reused', 'started_at', 'finished_at', 'finished_at_observed', 'duration_seconds',
               'created_resource', 'changed')
@@ -430,13 +430,8 @@ def _fmt_exact(seconds):
     return '%.1f s' % seconds if seconds < 120 else _fmt(seconds)
 
 
-def _fmt(seconds):
-    if seconds is None:
-        return '-'
-    for unit, size in (('d', 86400), ('h', 3600), ('min', 60)):
-        if seconds >= 2 * size:
-            return '%.1f %s' % (seconds / size, unit)
-    return '%.0f s' % seconds
+# The collection's one way to show a duration (module_utils, so modules and filters share it).
+_fmt = human_duration
 
 
 def _restore_text(item):

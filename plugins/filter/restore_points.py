@@ -8,6 +8,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import (
     age_seconds,
+    human_duration as _human_duration,
     iso_z,
     parse_duration,
     parse_timestamp,
@@ -39,6 +40,14 @@ def duration_seconds(value, name='duration_seconds'):
         raise AnsibleFilterError('%s: %s' % (name, exc)) from exc
 
 
+def human_duration(seconds):
+    """Seconds as a person reads them (45 s, 15.0 min, 26.1 h, 7.0 d): the collection's messages and reports show durations so."""
+    try:
+        return _human_duration(seconds)
+    except (TypeError, ValueError) as exc:
+        raise AnsibleFilterError('human_duration: %r is not a number of seconds' % (seconds,)) from exc
+
+
 def utc_timestamp(value, name='utc_timestamp'):
     """An ISO 8601 time as UTC ending in Z; errors name `name` (the variable checked)."""
     try:
@@ -53,5 +62,6 @@ class FilterModule:
             'newest_restore_point': newest_restore_point,
             'restore_point_age': restore_point_age,
             'duration_seconds': duration_seconds,
+            'human_duration': human_duration,
             'utc_timestamp': utc_timestamp,
         }

@@ -76,6 +76,22 @@ def parse_duration(value):
     return seconds
 
 
+def human_duration(seconds):
+    """A duration as a person reads it: '45 s', '15.0 min', '26.1 h', '7.0 d'; '-' for None.
+
+    Seconds up to 2 minutes, then minutes, hours and days from twice the unit (90 s, not 1.5 min), one decimal.
+    Every message and report of the collection that shows a duration uses this (the drill report, the wait
+    timeouts, the restore_latest RPO refusal), so the same time reads the same everywhere.
+    """
+    if seconds is None:
+        return '-'
+    seconds = float(seconds)
+    for unit, size in (('d', 86400), ('h', 3600), ('min', 60)):
+        if seconds >= 2 * size:
+            return '%.1f %s' % (seconds / size, unit)
+    return '%.0f s' % seconds
+
+
 def newest_first(points):
     return sorted(points, key=lambda point: point['created_at'] or '', reverse=True)
 

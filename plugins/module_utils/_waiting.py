@@ -13,6 +13,7 @@ import os
 import time
 
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import WaitTimeout
+from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import human_duration
 
 RUNNING = 'running'
 SUCCEEDED = 'succeeded'
@@ -122,8 +123,8 @@ def wait_for_job(get_state, state_map, *, timeout, poll_interval=5.0, max_interv
             return result
         remaining = timeout - (clock() - started)
         if remaining <= 0:
-            raise WaitTimeout('Timed out after %ss waiting for the job to finish; last state: %s'
-                              % (timeout, state), result)
+            raise WaitTimeout('Timed out after %s waiting for the job to finish; last state: %s'
+                              % (human_duration(timeout), state), result)
         predicted = pace.remaining(percent_done, clock())
         if predicted is not None:
             result.predictions += 1

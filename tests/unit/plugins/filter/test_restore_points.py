@@ -48,3 +48,14 @@ def test_utc_timestamp_normalizes_and_names_the_variable():
         FILTERS['utc_timestamp']('last tuesday', 'restore_latest_point_in_time')
     with pytest.raises(AnsibleFilterError, match='^restore_latest_max_age: '):
         FILTERS['duration_seconds']('soon', 'restore_latest_max_age')
+
+
+def test_human_duration_shows_an_age_in_hours():
+    assert FILTERS['human_duration'](93784.0) == '26.1 h'
+    assert FILTERS['human_duration'](45) == '45 s'
+    assert FILTERS['human_duration'](None) == '-'
+
+
+def test_human_duration_of_a_word_is_a_filter_error():
+    with pytest.raises(AnsibleFilterError, match="human_duration: 'soon' is not a number of seconds"):
+        FILTERS['human_duration']('soon')

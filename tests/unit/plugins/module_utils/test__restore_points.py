@@ -10,6 +10,7 @@ import pytest
 
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import (
     FIELDS,
+    human_duration,
     iso_z,
     newest_first,
     parse_duration,
@@ -160,3 +161,21 @@ def test_parse_duration_errors(value, fragment):
     with pytest.raises(ValueError) as caught:
         parse_duration(value)
     assert fragment in str(caught.value)
+
+
+@pytest.mark.parametrize('seconds, text', [
+    (None, '-'),
+    (0, '0 s'),
+    (45.4, '45 s'),
+    (119, '119 s'),
+    (120, '2.0 min'),
+    (3600, '60.0 min'),
+    (7200, '2.0 h'),
+    (93784.0, '26.1 h'),
+    (172800, '2.0 d'),
+    (604800, '7.0 d'),
+    ('3600', '60.0 min'),
+])
+def test_human_duration(seconds, text):
+    """The one way the collection shows a duration: seconds, then minutes, hours, days from twice the unit."""
+    assert human_duration(seconds) == text

@@ -136,9 +136,16 @@ def test_timeout_raises_with_the_result_and_cuts_the_last_sleep(clock):
     assert result.outcome == RUNNING
     assert result.job == {'status': 'Running', 'poll': result.polls}
     assert [entry['state'] for entry in result.timeline] == ['Pending', 'Running']
-    assert '62' in caught.value.msg and 'Running' in caught.value.msg
+    assert caught.value.msg == 'Timed out after 62 s waiting for the job to finish; last state: Running'
     assert result.as_dict()['elapsed_seconds'] == 62.0
     assert result.as_dict()['timeline'] == result.timeline
+
+
+def test_the_timeout_is_told_in_human_units(clock):
+    with pytest.raises(WaitTimeout) as caught:
+        wait_for_job(script('Running'), STATES, timeout=3600, poll_interval=600, max_interval=600, clock=clock, sleep=clock.sleep,
+                     now=stamp)
+    assert caught.value.msg == 'Timed out after 60.0 min waiting for the job to finish; last state: Running'
 
 
 def test_zero_timeout_polls_once(clock):

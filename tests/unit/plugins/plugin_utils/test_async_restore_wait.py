@@ -5,6 +5,9 @@
 from __future__ import annotations
 
 import json
+import types
+
+from ansible.plugins.action import ActionBase
 
 from ansible_collections.recoverops.restore.plugins.action import async_restore_wait
 
@@ -37,3 +40,16 @@ def test_module_warnings_are_shown_as_text_not_as_objects(mocker):
     async_restore_wait._show_messages(job)
     assert [call.args[0] for call in shown.call_args_list] == ['plain', 'iam_role_arn is not set']
     assert 'warnings' not in job and job['changed'] is True
+
+
+def test_a_job_past_its_timeout_is_told_in_human_units(tmp_path, mocker):
+    mocker.patch.object(ActionBase, 'run', return_value={})
+    waiter = action(tmp_path)
+    waiter.validate_argument_spec = lambda argument_spec: (None, {'jid': 'j3', 'timeout': 0, 'poll_interval': 5, 'progress_file': None})
+    waiter._connection = types.SimpleNamespace(transport='local')
+    waiter._play_context = types.SimpleNamespace(become=False)
+    result = waiter.run(task_vars={'inventory_hostname': 'localhost'})
+    assert result['failed'] and result['msg'] == 'async job j3 did not finish within 0 s'
+    waiter.validate_argument_spec = lambda argument_spec: (None, {'jid': 'j3', 'timeout': 3600, 'poll_interval': 5, 'progress_file': None})
+    mocker.patch.object(async_restore_wait.time, 'monotonic', side_effect=[0.0, 3600.0])
+    assert waiter.run(task_vars={})['msg'] == 'async job j3 did not finish within 60.0 min'
