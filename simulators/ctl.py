@@ -36,7 +36,8 @@ AWS_ENV = {'AWS_ACCESS_KEY_ID': 'testing', 'AWS_SECRET_ACCESS_KEY': 'testing', '
 # Where `make demo` installs the collection (ansible-galaxy collection install -p): env.sh puts it first on
 # ANSIBLE_COLLECTIONS_PATH, so playbooks run by hand find recoverops.restore from any folder.
 DEMO_COLLECTIONS = REPO / '.build' / 'demo-collections'
-KEEP_COLLECTIONS_PATH = '"${ANSIBLE_COLLECTIONS_PATH:+:$ANSIBLE_COLLECTIONS_PATH}"'
+# ...then the shell's own path, or when it has none Ansible's default (which setting the variable would drop).
+KEEP_COLLECTIONS_PATH = ':"${ANSIBLE_COLLECTIONS_PATH:-${ANSIBLE_HOME:-$HOME/.ansible}/collections:/usr/share/ansible/collections}"'
 # What the simulators import: `up` says so, instead of each one dying with an ImportError in its log.
 # moto's server imports flask and flask_cors.
 REQUIREMENTS = ('yaml', 'moto', 'boto3', 'botocore', 'flask', 'flask_cors', 'cryptography')
@@ -177,8 +178,9 @@ def start_product(name: str, state_dir: pathlib.Path, dynamodb: str, port: int =
 
 def write_env(state_dir: pathlib.Path, env: dict[str, str], collections: pathlib.Path = DEMO_COLLECTIONS) -> None:
     lines = [f'export {name}={shlex.quote(value)}' for name, value in env.items()]
-    # Ahead of the shell's own collections path (kept after it): a shell statement, not an `export NAME=value`
-    # line, so the tools that read env.sh for the connection settings (tools/sim_support.py) keep their own path.
+    # Ahead of the shell's own collections path (or Ansible's default, kept after it): a shell statement, not an
+    # `export NAME=value` line, so the tools that read env.sh for the connection settings (tools/sim_support.py)
+    # keep their own path.
     lines.append(f'ANSIBLE_COLLECTIONS_PATH={shlex.quote(str(collections))}{KEEP_COLLECTIONS_PATH}; export ANSIBLE_COLLECTIONS_PATH')
     (state_dir / 'env.sh').write_text('\n'.join(lines) + '\n', encoding='utf-8')
 

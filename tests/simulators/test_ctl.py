@@ -84,17 +84,21 @@ def test_status_prints_what_up_prints(started):
 
 
 def test_env_sh_in_a_shell(started):
-    """Sourced, env.sh exports every connection variable and puts the collections path ahead of the shell's own."""
+    """Sourced, env.sh exports every connection variable and puts the collections path ahead of the shell's own
+    (or, when the shell has none, of Ansible's default, which setting the variable would otherwise drop)."""
     state, _printed, collections = started
     env, _path = ctl.read_env(state)
     shell = subprocess.run(['bash', '-c', 'source "$1" && env -0', 'bash', str(state / 'env.sh')], capture_output=True,
-                           env={'PATH': os.environ['PATH'], 'ANSIBLE_COLLECTIONS_PATH': '/elsewhere'}, check=True)
+                           env={'PATH': os.environ['PATH'], 'HOME': '/home/u', 'ANSIBLE_COLLECTIONS_PATH': '/elsewhere'}, check=True)
     exported = dict(entry.split('=', 1) for entry in shell.stdout.decode().split('\0') if '=' in entry)
     assert {name: exported.get(name) for name in env} == env
     assert exported['ANSIBLE_COLLECTIONS_PATH'] == f'{collections.resolve()}:/elsewhere'
-    alone = subprocess.run(['bash', '-c', 'source "$1" && printf %s "$ANSIBLE_COLLECTIONS_PATH"', 'bash', str(state / 'env.sh')],
-                           capture_output=True, text=True, env={'PATH': os.environ['PATH']}, check=True)
-    assert alone.stdout == str(collections.resolve())
+
+    def path_without(**shell_env):
+        return subprocess.run(['bash', '-c', 'source "$1" && printf %s "$ANSIBLE_COLLECTIONS_PATH"', 'bash', str(state / 'env.sh')],
+                              capture_output=True, text=True, env={'PATH': os.environ['PATH'], **shell_env}, check=True).stdout
+    assert path_without(HOME='/home/u') == f'{collections.resolve()}:/home/u/.ansible/collections:/usr/share/ansible/collections'
+    assert path_without(HOME='/home/u', ANSIBLE_HOME='/ah') == f'{collections.resolve()}:/ah/collections:/usr/share/ansible/collections'
 
 
 def test_up_names_each_missing_requirement(monkeypatch, tmp_path, capsys):
