@@ -85,10 +85,10 @@ DEFAULT_ROLE_NOTE = ('iam_role_arn is not set, so StartRestoreJob is sent withou
 
 # ---- input rules (whole strings, before any call) ----------------------------------------------
 VAULT_NAME = re.compile(r'[a-zA-Z0-9_-]{2,50}')
-ROLE_ARN = re.compile(r'arn:aws[a-zA-Z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}')
-KMS_ARN = re.compile(r'arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+')
-TABLE_ARN = re.compile(r'arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[a-zA-Z0-9_.-]{3,255}')
-BACKUP_ARN = re.compile(r'arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[a-zA-Z0-9_.-]{3,255}/backup/[a-zA-Z0-9_.-]+')
+ROLE_ARN = re.compile(r'arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}')
+KMS_ARN = re.compile(r'arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]+')
+TABLE_ARN = re.compile(r'arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[a-zA-Z0-9_.-]{3,255}')
+BACKUP_ARN = re.compile(r'arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[a-zA-Z0-9_.-]{3,255}/backup/[a-zA-Z0-9_.-]+')
 RP_EXAMPLE = 'arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45'
 RESOURCE_EXAMPLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders'
 
@@ -245,15 +245,27 @@ class AwsClients:
             self._session = boto3.session.Session(
                 aws_access_key_id=params['access_key'], aws_secret_access_key=params['secret_key'],
                 aws_session_token=params['session_token'], profile_name=params['profile'], region_name=params['region'])
-        config = botocore.config.Config(retries=dict(DEFAULT_RETRY), user_agent_extra='recoverops.restore')
-        if params['aws_config']:
-            config = config.merge(botocore.config.Config(**params['aws_config']))
-        if single_try:
-            config = config.merge(botocore.config.Config(retries=dict(SINGLE_TRY)))
         verify = (params['aws_ca_bundle'] or True) if params['validate_certs'] else False
         endpoint = params['endpoint_url'] if service == self.main_service else None
         regional = {'region_name': region} if region else {}
-        return self._session.client(service, endpoint_url=endpoint, verify=verify, config=config, **regional)
+        try:
+            return self._session.client(service, endpoint_url=endpoint, verify=verify, config=self._config(single_try),
+                                        **regional)
+        except (TypeError, ValueError, AttributeError, botocore.exceptions.BotoCoreError) as exc:
+            if not params['aws_config']:
+                raise
+            # botocore checks aws_config's values only here, before any request: say which option it was.
+            raise OptionError('aws_config is not a valid botocore Config (%s: %s); see the Config parameters of '
+                              'https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html'
+                              % (type(exc).__name__, exc)) from None
+
+    def _config(self, single_try):
+        config = botocore.config.Config(retries=dict(DEFAULT_RETRY), user_agent_extra='recoverops.restore')
+        if self.module.params['aws_config']:
+            config = config.merge(botocore.config.Config(**self.module.params['aws_config']))
+        if single_try:
+            config = config.merge(botocore.config.Config(retries=dict(SINGLE_TRY)))
+        return config
 
     def close(self):
         for client in self._clients.values():
@@ -625,7 +637,8 @@ class BackupRestore(Restore):
         return None
 
     def start(self):
-        return start_call(self.backup, 'start_restore_job', **self.request)['RestoreJobId']
+        # A body cut short parses as {}: no id, so the flow looks the job up instead of failing on a KeyError.
+        return start_call(self.backup, 'start_restore_job', **self.request).get('RestoreJobId')
 
     def reader(self):
         return restore_job_reader(self.backup)
@@ -963,8 +976,10 @@ class TableRestore(Restore):
                 % (self.target, 'restored from %s' % made_by if made_by else 'not a restored table', self.source))
 
     def start(self):
-        arn = start_call(self.client.once('dynamodb'), self.operation, **self.request)['TableDescription']['TableArn']
-        if not self.params['wait']:
+        answer = start_call(self.client.once('dynamodb'), self.operation, **self.request)
+        # A body cut short parses as {}: no ARN, so the flow looks the table up by its RestoreSummary.
+        arn = (answer.get('TableDescription') or {}).get('TableArn')
+        if arn and not self.params['wait']:
             self._tag_at_once(arn)
         return arn
 

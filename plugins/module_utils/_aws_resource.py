@@ -20,8 +20,8 @@ import time
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed, OptionError
 
 RESTORED_TAG = 'recoverops:restored-from'
-KMS_KEY = re.compile(r'(arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+|[0-9a-f-]{36}|alias/[A-Za-z0-9/_-]+)')
-AVAILABILITY_ZONE = re.compile(r'[a-z]{2}(-[a-z]+)+-\d[a-z]')
+KMS_KEY = re.compile(r'(arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]+|[0-9a-f-]{36}|alias/[A-Za-z0-9/_-]+)')
+AVAILABILITY_ZONE = re.compile(r'[a-z]{2}(-[a-z]+)+-[0-9][a-z]')
 
 
 class RestoredResource(abc.ABC):

@@ -21,10 +21,10 @@ from ansible_collections.recoverops.restore.plugins.module_utils._restore_points
 
 UUID = re.compile(r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}')
 TABLE_NAME = re.compile(r'[a-zA-Z0-9_.-]{3,255}')
-REGION = re.compile(r'[a-z]{2}(-[a-z]+)+-\d')
-ACCOUNT = re.compile(r'\d{12}')
+REGION = re.compile(r'[a-z]{2}(-[a-z]+)+-[0-9]')
+ACCOUNT = re.compile(r'[0-9]{12}')
 URL = re.compile(r'https?://[^/\s?#]+(/[^\s]*)?')
-ARN = re.compile(r'arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:[^\s]+')
+ARN = re.compile(r'arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:[^\s]+')
 # An id of the product's own form that is safe in a path: letters, digits and - _ . : only, no "..".
 PATH_ID = re.compile(r'[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*')
 

@@ -189,6 +189,10 @@ class ApiClient:
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             raise ApiConnectionError(self.redact('Could not reach %s (%s %s): %s' % (
                 self.base_url, method, url, _root_cause(exc))), method=method, url=url) from None
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+            # The server answered and the body was cut off on the way: it may have acted, like a lost answer.
+            raise ApiConnectionError(self.redact('The answer of %s to %s %s was cut off: %s' % (
+                self.base_url, method, url, _root_cause(exc))), method=method, url=url) from None
         except requests.exceptions.RequestException as exc:
             raise ApiError(self.redact('%s %s failed: %s' % (method, url, exc)), method=method, url=url) from None
 

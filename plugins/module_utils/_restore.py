@@ -46,9 +46,12 @@ from ansible_collections.recoverops.restore.plugins.module_utils._waiting import
 # A restore request is sent at most this many times, and only again after a look-up found no
 # restore that an earlier, lost answer may have started.
 START_TRIES = 3
-# How long a look-up after a lost answer watches for the restore to show up.
+# How long a look-up after a lost answer watches for the restore to show up. The request may never
+# have reached the product (a connection dropped before it acted), so this is short: products list a
+# job they started within a second or two, and waiting longer only delays the resend.
 LOOKUP_SECONDS = 10
-# How long a restore that was accepted without naming its job may take to show up.
+# How long a restore that was accepted without naming its job may take to show up: it did start, so
+# there is nothing to resend and only waiting can find it.
 APPEAR_SECONDS = 60
 # Products' clocks and ours disagree a little; a restore found this much before we sent ours counts.
 CLOCK_SKEW = datetime.timedelta(minutes=2)
@@ -158,7 +161,7 @@ def start(restore, result, known):
         except Exception as exc:  # what a lost answer looks like differs by client; answer_lost() tells
             if not (answer_lost(exc) or outcome_unknown(exc)):
                 raise
-            found = look_up(restore, known, LOOKUP_SECONDS)
+            found = look_up(restore, known, LOOKUP_SECONDS, result)
             if found is not None:
                 return found
             if outcome_unknown(exc):
@@ -172,7 +175,7 @@ def start(restore, result, known):
                                       **result) from None
             continue
         if job_id is None:
-            job_id = look_up(restore, known, APPEAR_SECONDS)
+            job_id = look_up(restore, known, APPEAR_SECONDS, result)
             if job_id is None:
                 raise OperationFailed('The restore was accepted but named no %s, and none for %s appeared within %ss; '
                                       'check %s before running again.' % (restore.what, restore.target_text(), APPEAR_SECONDS,
@@ -181,30 +184,56 @@ def start(restore, result, known):
     return None  # not reached: the last try returns or raises
 
 
-def look_up(restore, known, timeout):
-    """The id of a restore of this target that was not there before we sent ours, or None after `timeout` s."""
+def look_up(restore, known, timeout, result=None):
+    """The id of a restore of this target that was not there before we sent ours, or None after `timeout` s.
+
+    None means "looked and saw none"; when no look got an answer at all, sending again could start a
+    second restore, so that fails instead, with what is known so far.
+    """
+    errors = []
+    answered = []
+
     def newest_unknown():
         try:
             fresh = [job for job in restore.earlier() if restore.job_id(job) not in known]
-        except (ApiError, OperationFailed):
-            fresh = []  # the look-up itself hit a fault: look again until the time is up
+        except (ApiError, OperationFailed) as exc:
+            errors.append(exc)
+            return 'missing', None  # the look-up itself hit a fault: look again until the time is up
+        answered.append(True)
         return ('found', fresh[0]) if fresh else ('missing', None)
     try:
         return restore.job_id(wait_for_job(newest_unknown, _FOUND, timeout=timeout, poll_interval=1, max_interval=5).job)
     except WaitTimeout:
-        return None
+        if answered or not errors:
+            return None
+    raise OperationFailed('The restore request may have started a %s for %s, but looking for it failed each time (last: %s); '
+                          'check %s before running again.' % (restore.what, restore.target_text(), _msg(errors[-1]), restore.where),
+                          **(result or {}))
 
 
 def _finish(module, restore, result, job_id, reused):
     """Wait for the job when `wait` is true; the product's own job under its key, the normalized one under `job`.
 
-    Whatever fails from here on (a poll, the timeout, the job itself), the failure carries the job
-    id, the product's key and `job`: nothing started goes unreported.
+    Whatever fails from here on (a poll, the timeout, reading the log, the job itself, tagging what it
+    made, or a bug), the failure carries the job id, the product's key and `job`: nothing started goes
+    unreported.
     """
-    params, reader = module.params, restore.reader()
     result[restore.id_key] = job_id
     result[restore.key] = {'id': job_id}
     result['job'] = normalized_job(restore, None, reused, {'state': None}, RUNNING, job_id=job_id)
+    try:
+        return _wait_and_describe(module, restore, result, job_id, reused)
+    except OperationFailed as exc:
+        exc.result = dict(result, **exc.result)
+        raise
+    except Exception as exc:  # whatever broke, the job it started is in the failure
+        why = _msg(exc) if isinstance(exc, ApiError) else '%s: %s' % (type(exc).__name__, exc)
+        raise OperationFailed('The %s %s was started but reading its state failed: %s' % (restore.what, job_id, why),
+                              **result) from None
+
+
+def _wait_and_describe(module, restore, result, job_id, reused):
+    params, reader = module.params, restore.reader()
     try:
         raw, waited = _read_or_wait(params, restore, reader, job_id, just_started=not reused)
     except WaitTimeout as exc:

@@ -76,7 +76,7 @@ SESSION_STATES = StateMap(
     failed=('Failed', 'Canceled', 'Cancelled', 'Error'),
 )
 
-_API_VERSION_RE = re.compile(r'\d+\.\d+-rev\d+')
+_API_VERSION_RE = re.compile(r'[0-9]+\.[0-9]+-rev[0-9]+')
 
 
 class VeeamAwsConnection(ApplianceConnection):

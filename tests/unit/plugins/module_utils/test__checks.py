@@ -26,6 +26,16 @@ def test_a_trailing_newline_or_a_path_never_passes(rule, good):
             rule('option', bad)
 
 
+@pytest.mark.parametrize('rule, bad', [
+    (_checks.region, 'us-east-\u0661'),  # ARABIC-INDIC DIGIT ONE matches \\d, not [0-9]
+    (_checks.account, '12345678901\u0663'),
+    (lambda name, value: _checks.arn(name, value, 'arn:aws:iam::123456789012:role/x'), 'arn:aws:iam::12345678901\u0662:role/x'),
+])
+def test_only_ascii_digits_pass(rule, bad):
+    with pytest.raises(OptionError, match='^option must be'):
+        rule('option', bad)
+
+
 @pytest.mark.parametrize('value', ['38', 'j-1.2', 'task_0001', 'arn:x'])
 def test_product_ids_of_their_own_form_pass(value):
     assert _checks.path_id('session_id', value, 'example') == value

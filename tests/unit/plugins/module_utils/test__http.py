@@ -12,6 +12,7 @@ import time
 import pytest
 import requests
 
+from ansible_collections.recoverops.restore.plugins.module_utils._errors import answer_lost
 from ansible_collections.recoverops.restore.plugins.module_utils._http import (
     REDACTED,
     ApiClient,
@@ -135,6 +136,19 @@ def test_post_read_timeout_is_a_connection_error_and_not_retried(make_client, se
     session.add(requests.exceptions.ReadTimeout('read timed out'), answer(202, {}))
     with pytest.raises(ApiConnectionError):
         make_client().request('POST', '/api/v1/x/restore', json={})
+    assert len(session.calls) == 1
+
+
+@pytest.mark.parametrize('cut', [
+    requests.exceptions.ChunkedEncodingError('Connection broken: IncompleteRead(12 bytes read, 30 more expected)'),
+    requests.exceptions.ContentDecodingError('Received response with content-encoding: gzip, but failed to decode it'),
+], ids=type)
+def test_a_body_cut_off_on_the_way_is_a_lost_answer_and_not_retried(make_client, session, cut):
+    session.add(cut, answer(202, {}))
+    with pytest.raises(ApiConnectionError) as caught:
+        make_client().request('POST', '/api/v1/x/restore', json={})
+    assert 'was cut off' in caught.value.msg and caught.value.method == 'POST'
+    assert answer_lost(caught.value)
     assert len(session.calls) == 1
 
 

@@ -379,6 +379,37 @@ def test_a_500_to_the_start_is_looked_up_and_never_resent(run_module, aws, monke
     assert result['request']['Metadata']['targetTableName'] == 'orders-restored'
 
 
+def test_a_start_answer_cut_short_is_looked_up_not_a_key_error(run_module, aws):
+    backup, dynamodb = aws['backup'], aws['dynamodb']
+    stub_point_and_metadata(backup)
+    earlier_jobs(backup)
+    no_table(dynamodb)
+    backup.add_response('start_restore_job', {})  # what botocore makes of a body cut short
+    earlier_jobs(backup, job('RUNNING', 'job-8', PercentDone='1.00%'))
+    backup.add_response('describe_restore_job', job('RUNNING', 'job-8', PercentDone='2.00%'))
+    code, result = run(run_module, aws_backup_restore, dict(RESTORE, wait=False))
+    assert code == 0, result.get('msg')
+    assert result['changed'] and result['restore_job_id'] == 'job-8' and result['job']['id'] == 'job-8'
+
+
+def test_an_unexpected_error_after_the_start_still_names_the_job(run_module, aws, monkeypatch):
+    backup, dynamodb = aws['backup'], aws['dynamodb']
+    stub_point_and_metadata(backup)
+    earlier_jobs(backup)
+    no_table(dynamodb)
+    backup.add_response('start_restore_job', {'RestoreJobId': 'job-6'})
+    backup.add_response('describe_restore_job', job('RUNNING', 'job-6'))
+
+    def broken(*_args, **_kwargs):
+        raise KeyError('CreationDate')
+    monkeypatch.setattr(_aws.BackupRestore, 'describe', broken)
+    code, result = run(run_module, aws_backup_restore, dict(RESTORE, wait=False))
+    assert code == 1
+    assert "job-6 was started but reading its state failed: KeyError: 'CreationDate'" in result['msg']
+    assert result['restore_job_id'] == 'job-6' and result['job']['id'] == 'job-6' and result['changed']
+    assert 'Unexpected error' not in result['msg']
+
+
 def test_a_poll_failing_after_the_start_names_the_job(run_module, aws):
     backup, dynamodb = aws['backup'], aws['dynamodb']
     stub_point_and_metadata(backup)
@@ -770,6 +801,14 @@ def test_a_point_in_time_table_is_ours_only_for_the_same_source_and_time(run_mod
         assert result['existing'] and not result['changed'] and result['job']['restore_point']['kind'] == 'PITR'
     else:
         assert 'already exists (restored from %s)' % TABLE_ARN in result['msg']
+
+
+@pytest.mark.parametrize('config', [{'retries': '3'}, {'connect_timeout': 'abc'}, {'retries': {'mode': 'fastest'}}])
+def test_a_bad_aws_config_value_is_an_option_error_before_any_call(config):
+    module = type('Module', (), {'params': dict(CONNECTION, profile=None, session_token=None, endpoint_url=None, validate_certs=True,
+                                                aws_ca_bundle=None, aws_config=config)})()
+    with pytest.raises(_aws.OptionError, match='^aws_config is not a valid botocore Config'):
+        AwsClients(module, 'dynamodb').dynamodb
 
 
 def test_start_calls_are_sent_once_while_others_keep_botocores_retries():

@@ -290,6 +290,29 @@ def test_proxy_error_on_post_looks_for_the_session_before_failing(veeam, run_mod
     assert code == 0
 
 
+def test_a_failed_session_whose_log_cannot_be_read_still_names_the_session(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.return_value = []
+    veeam.start_restore.return_value = S_NEW
+    veeam.get_session.return_value = session(S_NEW, 'Failed')
+    veeam.get_session_log.side_effect = ApiError('GET /api/v1/sessions/%s/log failed with HTTP 500' % S_NEW, status=500)
+    code, result = run_module(restore_module, args())
+    assert code == 1
+    assert 'restore session %s was started but reading its state failed' % S_NEW in result['msg'] and 'HTTP 500' in result['msg']
+    assert result['session_id'] == S_NEW and result['job']['id'] == S_NEW and result['changed'] is True
+
+
+def test_a_lost_answer_whose_look_up_fails_each_time_is_not_sent_again(veeam, run_module):
+    veeam.get_restore_point.return_value = RAW_POINT
+    veeam.find_restore_sessions.side_effect = [[]] + [ApiError('GET /api/v1/sessions failed with HTTP 500', status=500)] * 50
+    veeam.start_restore.side_effect = ApiConnectionError('Could not reach https://vbaws.test:11005: reset')
+    code, result = run_module(restore_module, args())
+    assert code == 1
+    assert 'looking for it failed each time (last: GET /api/v1/sessions failed with HTTP 500)' in result['msg']
+    assert veeam.start_restore.call_count == 1
+    assert result['request']['reason'].endswith(POINT_ID + ']') and result['target']['table_name'] == 'orders-drill'
+
+
 def test_failed_session_fails_with_the_session_id_and_log(veeam, run_module):
     log = [{'message': 'Starting restore'}, {'message': 'Checking target'},
            {'message': 'Table orders-drill already exists'}, {'message': 'Restore failed'}]

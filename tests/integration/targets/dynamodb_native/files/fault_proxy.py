@@ -7,6 +7,8 @@ at once, ignores ListBackups' TimeRange bounds and records a point-in-time resto
 moment it ran. This proxy forwards every request to moto and, on request:
 
 - drops the connection after forwarding the next N RestoreTable* calls (moto acted, the answer is lost);
+- cuts the answer to the next N RestoreTable* calls to its first half (moto acted; the checksum header is
+  recomputed, so what the client gets is a short body it cannot read as the answer);
 - reports a restored table as CREATING for its first N DescribeTable reads, and refuses TagResource on it
   meanwhile with ResourceInUseException (as DynamoDB does for a table being created);
 - refuses the next N TagResource calls with ResourceInUseException;
@@ -14,7 +16,7 @@ moment it ran. This proxy forwards every request to moto and, on request:
 and always applies ListBackups' TimeRangeLowerBound (inclusive) and TimeRangeUpperBound (exclusive), and shows
 the RestoreDateTime a point-in-time restore asked for in RestoreSummary.
 
-Control: POST /_proxy/faults {"drop_restores": n, "creating_reads": n, "tag_in_use": n}; GET /_proxy/log (the
+Control: POST /_proxy/faults {"drop_restores": n, "truncate_restores": n, "creating_reads": n, "tag_in_use": n}; GET /_proxy/log (the
 operations seen, with what the proxy did); POST /_proxy/stop. Bounded: it stops by itself after --lifetime s.
 
     python fault_proxy.py --upstream http://127.0.0.1:5000 --port-file /tmp/proxy.port [--lifetime 900]
@@ -38,7 +40,7 @@ HOP_HEADERS = {'connection', 'content-length', 'transfer-encoding', 'keep-alive'
 class State:
     def __init__(self):
         self.lock = threading.Lock()
-        self.faults = {'drop_restores': 0, 'creating_reads': 0, 'tag_in_use': 0}
+        self.faults = {'drop_restores': 0, 'truncate_restores': 0, 'creating_reads': 0, 'tag_in_use': 0}
         self.creating = {}      # table name -> DescribeTable reads left that answer CREATING
         self.restore_times = {}  # table name -> the RestoreDateTime its point-in-time restore asked for
         self.log = []
@@ -126,9 +128,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.record(operation, table, 'dropped')
             self.close_connection = True
             return None  # moto acted; the client never hears of it
-        self.record(operation, table, 'forwarded')
+        truncated = operation in RESTORES and status == 200 and self.state.take('truncate_restores')
+        self.record(operation, table, 'truncated' if truncated else 'forwarded')
         if isinstance(answer, dict):
             answer = json.dumps(answer).encode()
+            if truncated:
+                answer = answer[:len(answer) // 2]
             if 'x-amz-crc32' in {name.lower() for name in headers}:
                 headers = {name: value for name, value in headers.items() if name.lower() != 'x-amz-crc32'}
                 headers['x-amz-crc32'] = str(zlib.crc32(answer))
