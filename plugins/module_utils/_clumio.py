@@ -15,6 +15,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.recoverops.restore.plugins.module_utils import _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._auth import BearerTokenAuth
+from ansible_collections.recoverops.restore.plugins.module_utils._connection import Connection
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed, OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._http import ApiClient, ApiError, default_error_parser
 from ansible_collections.recoverops.restore.plugins.module_utils._paging import iter_next_link
@@ -89,7 +90,7 @@ CONDITION_OPERANDS = {
 ATTRIBUTE_TYPES = ('String', 'Number', 'Binary', 'Boolean', 'Null')
 
 
-class ClumioConnection:
+class ClumioConnection(Connection):
     """The connection option group: argument spec, checks, and the client."""
 
     ARGSPEC = {
@@ -100,10 +101,6 @@ class ClumioConnection:
         'ca_path': {'type': 'path', 'fallback': (env_fallback, ['CLUMIO_CA_PATH'])},
         'timeout': {'type': 'int', 'default': 30},
     }
-
-    def __init__(self, module):
-        self.module = module
-        self.check()
 
     def check(self):
         params = self.module.params
@@ -118,8 +115,7 @@ class ClumioConnection:
             _checks.not_blank('organizational_unit_id', params['organizational_unit_id'])
         except OptionError as exc:
             fail(msg=exc.msg)
-        if params['timeout'] < 1:
-            fail(msg='timeout must be 1 or more seconds, got %s' % params['timeout'])
+        self.check_timeout()
 
     def client(self):
         params = self.module.params

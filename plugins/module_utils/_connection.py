@@ -2,9 +2,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 #
 # PRIVATE: this module_util is internal to recoverops.restore and may change at any time.
-"""The connection option group of appliances reached at a URL with a user login (the Veeam products)."""
+"""Connection option groups: the base every product's group builds on, and the one of appliances reached
+at a URL with a user login (the Veeam products)."""
 
 from __future__ import annotations
+
+import abc
 
 from ansible.module_utils.basic import env_fallback
 
@@ -28,17 +31,35 @@ def appliance_argspec(env_prefix, api_version):
     }
 
 
-class ApplianceConnection:
-    """Base of a product's option group: a subclass sets ENV_PREFIX, EXAMPLE_URL and ARGSPEC, and
-    provides client(); check_api_version() is its hook for a version rule the argspec cannot say."""
+class Connection(abc.ABC):
+    """A product's connection option group, composed by its modules: ARGSPEC, check() (run when the
+    module is built, so a bad option fails before any request) and client()."""
 
-    ENV_PREFIX = None
-    EXAMPLE_URL = None
     ARGSPEC = {}
 
     def __init__(self, module):
         self.module = module
         self.check()
+
+    @abc.abstractmethod
+    def check(self):
+        """Fail (module.fail_json) on an option the product would refuse."""
+
+    @abc.abstractmethod
+    def client(self):
+        """The product's client, authenticated on first use."""
+
+    def check_timeout(self):
+        if self.module.params['timeout'] < 1:
+            self.module.fail_json(msg='timeout must be 1 or more seconds, got %s' % self.module.params['timeout'])
+
+
+class ApplianceConnection(Connection):
+    """Base of a Veeam product's option group: a subclass sets ENV_PREFIX, EXAMPLE_URL and ARGSPEC, and
+    provides client(); check_api_version() is its hook for a version rule the argspec cannot say."""
+
+    ENV_PREFIX = None
+    EXAMPLE_URL = None
 
     def check(self):
         params = self.module.params
@@ -52,8 +73,7 @@ class ApplianceConnection:
             if not params[name]:
                 fail(msg='%s is required: set the %s option or %s_%s' % (name, name, self.ENV_PREFIX, name.upper()))
         self.check_api_version(params['api_version'])
-        if params['timeout'] < 1:
-            fail(msg='timeout must be 1 or more seconds, got %s' % params['timeout'])
+        self.check_timeout()
 
     def check_api_version(self, api_version):
         """Fail when api_version is malformed; the argspec's choices cover products with a fixed list."""

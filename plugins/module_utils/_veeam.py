@@ -53,3 +53,12 @@ def normalize_session(raw, log, outcome, **fields):
         'raw': raw,
     })
     return session
+
+
+def read_session(params, client, normalize):
+    """What both session info modules return: the session, its log and restored items when asked for."""
+    session_id = params['session_id']
+    session = normalize(client.get_session(session_id), client.get_session_log(session_id) if params['include_log'] else None)
+    if params['include_restored_items']:
+        session['restored_items'] = client.get_restored_items(session_id)
+    return {'changed': False, 'session': session}

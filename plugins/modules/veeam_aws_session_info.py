@@ -101,6 +101,7 @@ session:
 '''
 
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
+from ansible_collections.recoverops.restore.plugins.module_utils._veeam import read_session
 from ansible_collections.recoverops.restore.plugins.module_utils._veeam_aws import VeeamAwsConnection, normalize_session
 
 ARGUMENT_SPEC = {
@@ -110,19 +111,10 @@ ARGUMENT_SPEC = {
 }
 
 
-def read_session(module, client):
-    session_id = module.params['session_id']
-    raw = client.get_session(session_id)
-    session = normalize_session(raw, client.get_session_log(session_id) if module.params['include_log'] else None)
-    if module.params['include_restored_items']:
-        session['restored_items'] = client.get_restored_items(session_id)
-    return {'changed': False, 'session': session}
-
-
 def main():
     module = RecoverOpsModule(ARGUMENT_SPEC, connection=VeeamAwsConnection, supports_check_mode=True)
     module.check_uuid('session_id')
-    module.run(lambda client: read_session(module, client))
+    module.run(lambda client: read_session(module.params, client, normalize_session))
 
 
 if __name__ == '__main__':

@@ -101,6 +101,7 @@ session:
 from ansible_collections.recoverops.restore.plugins.module_utils import _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OptionError
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
+from ansible_collections.recoverops.restore.plugins.module_utils._veeam import read_session
 from ansible_collections.recoverops.restore.plugins.module_utils._veeam_azure import (
     ARCHIVED_VERSION,
     SESSION_ID_EXAMPLE,
@@ -121,18 +122,9 @@ def check_options(params, module):
     _checks.path_id('session_id', params['session_id'], SESSION_ID_EXAMPLE)
 
 
-def read_session(module, client):
-    session_id = module.params['session_id']
-    raw = client.get_session(session_id)
-    session = normalize_session(raw, client.get_session_log(session_id) if module.params['include_log'] else None)
-    if module.params['include_restored_items']:
-        session['restored_items'] = client.get_restored_items(session_id)
-    return {'changed': False, 'session': session}
-
-
 def main():
     module = RecoverOpsModule(ARGUMENT_SPEC, connection=VeeamAzureConnection, checks=check_options, supports_check_mode=True)
-    module.run(lambda client: read_session(module, client))
+    module.run(lambda client: read_session(module.params, client, normalize_session))
 
 
 if __name__ == '__main__':
