@@ -17,8 +17,9 @@ description:
     (its own task type, never a table restore's) on the source table created since the backup (or the point in
     time; with O(continuous_backup.use_latest_restorable_time) any within Clumio's six-month task window). One that
     runs or completed is reused (C(changed=false)).
-  - Limit. Clumio's tasks show neither the filters nor the delivery of a records restore, so a run with other
-    filters or another delivery from the same backup within that window is taken for the earlier one.
+  - Limit. Clumio's tasks show neither the filters, the delivery nor the backup of a records restore (only its
+    source table), so a run with other filters, another delivery or another backup of the same table within that
+    window is taken for the earlier one.
     O(force=true) starts another anyway.
 author:
   - RecoverOps maintainers (@recoverops)

@@ -68,11 +68,11 @@ options:
     type: dict
     suboptions:
       read_capacity_units:
-        description: Read capacity units, 1 or more (above 40,000, the default quota per table, the module warns).
+        description: Read capacity units, 1 to 2**63-1 (above 40,000, the default quota per table, the module warns).
         type: int
         required: true
       write_capacity_units:
-        description: Write capacity units, 1 or more (above 40,000, the default quota per table, the module warns).
+        description: Write capacity units, 1 to 2**63-1 (above 40,000, the default quota per table, the module warns).
         type: int
         required: true
   global_secondary_indexes:

@@ -66,11 +66,13 @@ options:
     choices: [on_demand, provisioned]
   read_capacity_units:
     description:
-      - Read capacity units of the new table and its global secondary indexes (provisioned mode).
+      - Read capacity units of the new table and its global secondary indexes (provisioned mode), 1 to 2**63-1;
+        above 40,000, the default DynamoDB quota per table, the module warns.
     type: int
   write_capacity_units:
     description:
-      - Write capacity units of the new table and its global secondary indexes (provisioned mode).
+      - Write capacity units of the new table and its global secondary indexes (provisioned mode), 1 to 2**63-1;
+        above 40,000, the default DynamoDB quota per table, the module warns.
     type: int
   point_in_time_recovery:
     description:
