@@ -118,7 +118,7 @@ def request_problems(product, source, target, where='restore_latest', prefix='')
     `prefix` names the variables in the messages: 'restore_latest_' for the role's own, '' for a drill item's keys.
     """
     if product not in PRODUCTS:
-        return ['%s: product %r is not one of %s' % (where, product, ', '.join(PRODUCTS))]
+        return ['%s: %sproduct %r is not one of %s' % (where, prefix, product, ', '.join(PRODUCTS))]
     spec, problems = PRODUCTS[product], []
     aliases = spec.get('aliases', {})
     for part, value in (('source', source), ('target', target)):
