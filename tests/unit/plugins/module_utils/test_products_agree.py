@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import re
 
 import yaml
 
@@ -38,14 +39,28 @@ def restore_classes():
     return found
 
 
+def named_values(description):
+    """The V(...) values a role option's description names."""
+    return set(re.findall(r'V\(([a-z_]+)\)', ' '.join(description)))
+
+
+def test_the_products_the_roles_check_are_the_five():
+    """The roles check the product themselves (plugin_utils/_products.py), not through argument-spec choices."""
+    tree = ast.parse((ROOT / 'plugins' / 'plugin_utils' / '_products.py').read_text())
+    declared = next(node.value for node in tree.body
+                    if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', None) == 'PRODUCTS')
+    assert {key.value for key in declared.keys} == PRODUCTS
+
+
 def test_the_restore_latest_argument_spec_names_the_five_products():
     spec = load('roles/restore_latest/meta/argument_specs.yml')['argument_specs']['main']['options']
-    assert set(spec['restore_latest_product']['choices']) == PRODUCTS
+    assert PRODUCTS <= named_values(spec['restore_latest_product']['description'])
 
 
 def test_the_dr_drill_items_name_the_same_products():
     item = load('roles/dr_drill/meta/argument_specs.yml')['argument_specs']['main']['options']['dr_drill_items']
-    assert set(item['options']['product']['choices']) == PRODUCTS
+    product = next(line for line in item['description'] if line.startswith('C(product)'))
+    assert named_values([product]) == PRODUCTS
 
 
 def test_each_product_has_a_restore_latest_task_folder_with_find_and_restore():
