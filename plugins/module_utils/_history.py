@@ -112,8 +112,11 @@ class LocalStore:
         try:
             with open(self._path(key), 'rb') as handle:
                 return handle.read()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
+            # Not stored (a file where its drill folder would be holds no report either).
             return None
+        except OSError as exc:
+            raise OperationFailed('cannot read the stored report %s in %s: %s' % (key, self.root, exc.strerror or exc)) from None
 
     def put(self, key, data):
         path = self._path(key)

@@ -187,8 +187,10 @@ def test_a_local_report_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
 def test_a_local_store_that_cannot_be_written_fails_with_a_message(tmp_path):
     (tmp_path / 'monthly').write_text('a file where the drill folder goes')
     store = history.LocalStore(str(tmp_path))
+    key = history.report_key('Monthly', '2026-10-01T10:00:00Z', 'abc')
+    assert store.get(key) is None
     with pytest.raises(OperationFailed, match='cannot keep the report monthly/.* in %s' % tmp_path):
-        store.put(history.report_key('Monthly', '2026-10-01T10:00:00Z', 'abc'), b'{}')
+        history.store_report({'directory': str(tmp_path), 'key': key, 'content': '{}'}, None)
 
 
 def test_object_lock_on_a_bucket_without_it_fails_the_read_before_a_drill(s3):
