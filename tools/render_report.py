@@ -45,6 +45,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('report_dir', type=pathlib.Path, help='a dr_drill report directory')
     parser.add_argument('--png', type=pathlib.Path, required=True)
+    parser.add_argument('--min-trend-drills', type=int, default=0,
+                        help='fail unless report.json has a trend over at least this many drills (2: an earlier drill is in it)')
     args = parser.parse_args()
     page = (args.report_dir / 'report.html').resolve()
     report = json.loads((args.report_dir / 'report.json').read_text())
@@ -65,6 +67,9 @@ def main():
     if report.get('id') and report['id'] not in dom:
         problems.append('the page does not name the drill id %s' % report['id'])
     charts = 0
+    trend_drills = len((report.get('trend') or {}).get('drills') or [])
+    if trend_drills < args.min_trend_drills:
+        problems.append('the trend holds %d drill(s), fewer than %d' % (trend_drills, args.min_trend_drills))
     if report.get('trend'):
         charts = dom.count(' trend"')
         if charts != 2 * report['total']:

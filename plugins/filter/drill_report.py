@@ -588,8 +588,9 @@ def _timeline_svg(report):
     for tick in range(0, 6):
         x = label_w + tick * (width - label_w - 20) / 5
         parts.append('<line x1="%.1f" y1="10" x2="%.1f" y2="%d" stroke="#e5e7eb"/>' % (x, x, height - 25))
-        parts.append('<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#374151">%s</text>' % (
-            x, height - 10, _fmt(total * tick / 5)))
+        # The first and last tick labels stay inside the picture.
+        parts.append('<text x="%.1f" y="%d" font-size="11" text-anchor="%s" fill="#374151">%s</text>' % (
+            x, height - 10, 'end' if tick == 5 else 'middle', _fmt(total * tick / 5)))
     for index, item in enumerate(report['items']):
         y = 14 + index * row
         colour = '#16a34a' if item['status'] == 'passed' else '#dc2626'
@@ -607,7 +608,7 @@ def _timeline_svg(report):
 def _chart_svg(item, metric, label):
     """A small line chart of one metric of one item over the trend's drills; the objective dashed."""
     # The plot runs from y=plot_top (the scale's top) down to height - bottom (zero); the title sits above it.
-    width, height, left, bottom, plot_top = 300, 130, 52, 22, 26
+    width, height, left, bottom, plot_top = 310, 130, 62, 22, 26
     values = [point[metric + '_seconds'] for point in item['points']]
     objective = item[metric + '_objective_seconds']
     highest = max([value for value in values if value is not None] + [1])
