@@ -41,6 +41,9 @@ class VeeamAwsSim(SimServer):
         'outcome_by_target': {},
         # Paging edges (../shared/api/veeam.md): a server page cap below Limit, and a null totalCount.
         'max_page_size': 0, 'null_total_count': False,
+        # A listing by DynamoDbId answered with the points of the table of this name (a misbehaving appliance or
+        # a proxy that mixes answers up): what the roles' identity check exists for. '' is off.
+        'points_of_table': '',
     }
     COUNTER_NAMES = ('restores_started', 'logins', 'refreshes', 'logouts')
     SEED_DATE_KEYS = ('created',)
@@ -119,6 +122,10 @@ class VeeamAwsSim(SimServer):
         if key == 'null_total_count':
             if not isinstance(value, bool):
                 raise ValueError('null_total_count must be true or false')
+            return
+        if key == 'points_of_table':
+            if not isinstance(value, str) or (value and value not in {table.name for table in self.tables.values()}):
+                raise ValueError('points_of_table must be the name of a seeded table, or empty')
             return
         if key == 'max_page_size' and (isinstance(value, bool) or not isinstance(value, int)):
             raise ValueError('max_page_size must be a whole number >= 0 (0: no cap)')
@@ -276,7 +283,10 @@ class VeeamAwsSim(SimServer):
         offset, limit = query.paging()
         sorts = query.many('Sort', POINT_SORTS)
         table_id = query.uuid('DynamoDbId')
-        if table_id is not None:
+        mixed_up = next((table for table in self.tables.values() if table.name == self.config['points_of_table']), None)
+        if table_id is not None and mixed_up is not None:
+            points = mixed_up.points
+        elif table_id is not None:
             points = self.tables[table_id].points if table_id in self.tables else []
         else:
             points = [point for table in self.tables.values() for point in table.points]

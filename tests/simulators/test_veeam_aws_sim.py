@@ -236,3 +236,14 @@ def test_a_page_cap_and_a_null_total_count(client):
     page = client.call('GET', POINTS, params={'Offset': 0, 'Limit': 500}).json()
     assert len(page['results']) == 50 and page['totalCount'] is None
     assert client.sim('POST', 'config', {'null_total_count': 'yes'}).status_code == 400
+
+
+def test_points_of_table_answers_a_listing_by_table_with_another_tables_points(client):
+    orders = '1a838789-4de3-4e66-92bb-2330bbb347e4'
+    assert client.sim('POST', 'config', {'points_of_table': 'no-such-table'}).status_code == 400
+    assert client.sim('POST', 'config', {'points_of_table': 'customers'}).status_code == 200
+    mixed = client.call('GET', POINTS, params={'DynamoDbId': orders}).json()['results']
+    assert mixed and {point['name'] for point in mixed} == {'customers'}
+    assert client.sim('POST', 'config', {'points_of_table': ''}).status_code == 200
+    own = client.call('GET', POINTS, params={'DynamoDbId': orders}).json()['results']
+    assert own and {point['name'] for point in own} == {'orders'}
