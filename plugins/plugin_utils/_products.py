@@ -74,6 +74,38 @@ PRODUCTS = {
 }
 
 
+# The target keys that are dictionaries, and the keys each takes (the restore modules' suboptions; a unit
+# test holds them to the modules' argument specs): a misspelt one is refused here, before the find runs.
+NESTED = {
+    'veeam_aws': {'authentication': ('iam_role_id', 'access_key', 'secret_key')},
+    'veeam_azure': {'to_alternative': ('name', 'subscription_id', 'resource_group_id', 'region_id', 'vm_size',
+                                       'virtual_network_id', 'subnet', 'network_security_group_id', 'availability_set_id',
+                                       'availability_zone', 'disk_type')},
+    'clumio': {'provisioned_throughput': ('read_capacity_units', 'write_capacity_units'),
+               'sse_specification': ('kms_key_type', 'kms_master_key_id'),
+               'stream_specification': ('enabled', 'view_type')},
+    'aws_backup': {group: tuple(spec['options']) for group, spec in _aws_backup_types.argument_spec().items()},
+    'dynamodb': {'provisioned_throughput': ('read_capacity_units', 'write_capacity_units'),
+                 'sse_specification': ('enabled', 'sse_type', 'kms_master_key_id')},
+}
+
+
+def nested_problems(product, target, where, prefix):
+    problems = []
+    for key, accepted in NESTED.get(product, {}).items():
+        value = target.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            problems.append('%s: %starget.%s must be a dictionary of %s, got %r' % (where, prefix, key, ', '.join(accepted), value))
+            continue
+        unknown = sorted((name for name in value if name not in accepted), key=str)
+        if unknown:
+            problems.append('%s: %starget.%s key%s %s unknown for %s; accepted: %s' % (
+                where, prefix, key, 's' if len(unknown) > 1 else '', ', '.join(map(_key, unknown)), product, ', '.join(accepted)))
+    return problems
+
+
 # Target keys that, set true, make the restore write into its source (a dotted key is a group's suboption):
 # a drill must never clean up such a target, since it is the source itself.
 IN_PLACE_KEYS = {
@@ -146,6 +178,7 @@ def request_problems(product, source, target, where='restore_latest', prefix='')
         missing = [key for key in spec['target_required'] if not target.get(key)]
         if missing:
             problems.append('%s: %starget needs %s for %s' % (where, prefix or 'the ', ', '.join(missing), product))
+        problems.extend(nested_problems(product, target, where, prefix))
     return problems
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import importlib
 import pathlib
 import re
 
@@ -12,6 +13,7 @@ import pytest
 from ansible_collections.recoverops.restore.plugins.filter.restore_inputs import dr_drill_plan_problems, restore_source_canonical
 from ansible_collections.recoverops.restore.plugins.modules import clumio_dynamodb_backup_info, veeam_aws_dynamodb_restore_point_info
 from ansible_collections.recoverops.restore.plugins.plugin_utils._products import (
+    NESTED,
     PRODUCTS,
     identity_problems,
     request_problems,
@@ -200,3 +202,47 @@ def test_a_sound_item_with_every_key_passes():
                         'expected_items': [{'key': {'pk': {'S': 'a'}}, 'attributes': {'n': {'N': '1'}}}], 'compare_with_source': False,
                         'sample_size': 10000, 'modified_after_attribute': 'updated_at'})
     assert dr_drill_plan_problems([item]) == []
+
+
+NESTED_MODULES = {
+    ('veeam_aws', 'authentication'): ('veeam_aws_dynamodb_restore', 'authentication'),
+    ('veeam_azure', 'to_alternative'): ('veeam_azure_vm_restore', 'to_alternative'),
+    ('clumio', 'provisioned_throughput'): ('clumio_dynamodb_restore', 'provisioned_throughput'),
+    ('clumio', 'sse_specification'): ('clumio_dynamodb_restore', 'sse_specification'),
+    ('clumio', 'stream_specification'): ('clumio_dynamodb_restore', 'stream_specification'),
+    ('dynamodb', 'provisioned_throughput'): ('dynamodb_restore', 'provisioned_throughput'),
+    ('dynamodb', 'sse_specification'): ('dynamodb_restore', 'sse_specification'),
+}
+
+
+@pytest.mark.parametrize('product, key', sorted(NESTED_MODULES))
+def test_the_nested_keys_are_the_modules_suboptions(product, key):
+    module_name, option = NESTED_MODULES[(product, key)]
+    module = importlib.import_module('ansible_collections.recoverops.restore.plugins.modules.' + module_name)
+    assert set(NESTED[product][key]) == set(module.ARGUMENT_SPEC[option]['options'])
+
+
+def test_every_dictionary_target_key_is_checked_or_named_here():
+    """A target key whose module option is a dict with suboptions is in NESTED, or its keys would vanish again."""
+    modules = {'veeam_aws': 'veeam_aws_dynamodb_restore', 'veeam_azure': 'veeam_azure_vm_restore', 'clumio': 'clumio_dynamodb_restore',
+               'aws_backup': 'aws_backup_restore', 'dynamodb': 'dynamodb_restore'}
+    for product, module_name in modules.items():
+        spec = importlib.import_module('ansible_collections.recoverops.restore.plugins.modules.' + module_name).ARGUMENT_SPEC
+        with_suboptions = {key for key in PRODUCTS[product]['target'] if (spec.get(key) or {}).get('options')}
+        assert with_suboptions <= set(NESTED.get(product, {})), (product, with_suboptions - set(NESTED.get(product, {})))
+
+
+@pytest.mark.parametrize('product, target, says', [
+    ('veeam_aws', {'target_table_name': 'x-drill', 'authentication': {'iam_role_idd': 'r'}},
+     'target.authentication key iam_role_idd unknown for veeam_aws; accepted: iam_role_id, access_key, secret_key'),
+    ('veeam_azure', {'to_alternative': {'nmae': 'web-drill'}}, 'target.to_alternative key nmae unknown for veeam_azure'),
+    ('veeam_azure', {'to_alternative': 'web-drill'}, 'target.to_alternative must be a dictionary of name, subscription_id'),
+    ('aws_backup', {'ebs': {'volume_typ': 'gp3'}}, 'target.ebs key volume_typ unknown for aws_backup'),
+    ('dynamodb', {'target_table_name': 'x-drill', 'provisioned_throughput': {'read': 5}},
+     'target.provisioned_throughput key read unknown for dynamodb'),
+])
+def test_a_misspelt_nested_target_key_is_refused_before_the_find(product, target, says):
+    sources = {'veeam_aws': {'table_name': 'orders'}, 'veeam_azure': {'vm_name': 'web-01'}, 'aws_backup': {'resource_arn': 'arn:aws:ec2:x'},
+               'dynamodb': {'table_name': 'orders'}}
+    problems = request_problems(product, sources[product], target)
+    assert any(says in problem for problem in problems), problems
