@@ -25,6 +25,11 @@ import tempfile
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed, OptionError
 
 LOCK_MODES = ('GOVERNANCE', 'COMPLIANCE')
+# The report's other files, kept beside its report.json under the same key stem (and the same lock):
+# <drill>/<started_at>_<id>.junit.xml and so on. Only .json keys are reports, so the chain ignores them.
+REPORT_FILES = ('junit.xml', 'report.md', 'report.html')
+CONTENT_TYPES = {'.json': 'application/json', '.xml': 'application/xml', '.md': 'text/markdown; charset=utf-8',
+                 '.html': 'text/html; charset=utf-8'}
 SLUG_RE = re.compile(r'[^A-Za-z0-9._-]+')
 KEY_RE = re.compile(r'[A-Za-z0-9._-]+/[0-9TZ.-]+_[0-9a-f-]+\.json')
 
@@ -73,6 +78,11 @@ def check_store(params):
 def check_key(key):
     if not KEY_RE.fullmatch(key or '') or '..' in key:
         raise OptionError('the report key %r is not of the form <drill>/<started_at>_<id>.json' % key)
+
+
+def file_key(key, name):
+    """Where one of a report's other files goes: beside it, same stem ('<drill>/<start>_<id>.junit.xml')."""
+    return key[:-len('.json')] + '.' + name
 
 
 class LocalStore:
@@ -234,7 +244,8 @@ class S3Store:
             raise OperationFailed('S3 GetObject on s3://%s/%s failed: %s' % (self.bucket, self._name(key), exc)) from None
 
     def put(self, key, data):
-        kwargs = {'Bucket': self.bucket, 'Key': self._name(key), 'Body': data, 'ContentType': 'application/json',
+        kwargs = {'Bucket': self.bucket, 'Key': self._name(key), 'Body': data,
+                  'ContentType': CONTENT_TYPES.get(os.path.splitext(key)[1], 'application/octet-stream'),
                   # Object Lock puts need an integrity header; S3 compares it with the bytes received.
                   'ContentMD5': base64.b64encode(hashlib.md5(data).digest()).decode('ascii'),  # nosec - S3's own integrity check
                   'Metadata': {'sha256': sha256(data)}}
@@ -382,22 +393,37 @@ def open_store(params, clients):
     return S3Store(clients.s3, s3['bucket'], s3.get('prefix'), s3.get('object_lock'), errors=_aws().AWS_ERRORS or (Exception,))
 
 
-def store_report(params, clients, check_mode=False):
-    """Keep one report: never overwrite a different one under the same key; the same bytes again change nothing."""
-    check_key(params['key'])
-    data = params['content'].encode('utf-8')
-    store = open_store(params, clients)
+def _keep(store, key, data, check_mode, what='report'):
+    """Keep one file: never overwrite different bytes under its key; the same bytes again change nothing."""
     digest = sha256(data)
-    result = {'changed': False, 'key': params['key'], 'sha256': digest, 'store': store.location}
-    existing = store.get(params['key'])
+    result = {'changed': False, 'key': key, 'sha256': digest}
+    existing = store.get(key)
     if existing is not None:
         if sha256(existing) != digest:
-            raise OperationFailed('%s already holds a different report under %s (SHA-256 %s): stored evidence is never '
-                                  'overwritten' % (store.location, params['key'], sha256(existing)))
+            raise OperationFailed('%s already holds a different %s under %s (SHA-256 %s): stored evidence is never '
+                                  'overwritten' % (store.location, what, key, sha256(existing)))
         return result
     result['changed'] = True
     if not check_mode:
-        result.update(store.put(params['key'], data))
+        result.update(store.put(key, data))
+    return result
+
+
+def store_report(params, clients, check_mode=False):
+    """Keep one report.json, then its other files (junit.xml, report.md, report.html) beside it."""
+    check_key(params['key'])
+    store = open_store(params, clients)
+    result = dict(_keep(store, params['key'], params['content'].encode('utf-8'), check_mode), store=store.location)
+    files = {}
+    for name, content in sorted((params.get('files') or {}).items()):
+        try:
+            files[name] = _keep(store, file_key(params['key'], name), content.encode('utf-8'), check_mode, what=name)
+        except OperationFailed as exc:
+            raise OperationFailed('the report %s is kept, but not its %s: %s' % (params['key'], name, exc.msg),
+                                  **dict(result, files=files)) from None
+    if files:
+        result['files'] = files
+        result['changed'] = result['changed'] or any(kept['changed'] for kept in files.values())
     return result
 
 
@@ -418,5 +444,10 @@ def history_info(params, clients):
 
 def check_options(params, _module=None):
     check_store(params)
+    for name, content in (params.get('files') or {}).items():
+        if name not in REPORT_FILES:
+            raise OptionError('files: %r is not one of the report files %s' % (name, ', '.join(REPORT_FILES)))
+        if not isinstance(content, str):
+            raise OptionError('files: the content of %s must be text, got %s' % (name, type(content).__name__))
     if params.get('last') is not None and params['last'] < 0:
         raise OptionError('last must be 0 or more (the newest reports returned per drill), got %d' % params['last'])

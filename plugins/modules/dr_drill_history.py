@@ -12,7 +12,9 @@ description:
   - Stores one report.json of the C(recoverops.restore.dr_drill) role under O(key) in a history store, a local directory
     or an S3 bucket and prefix; M(recoverops.restore.dr_drill_history_info) lists and verifies what is stored.
   - Stored evidence is never overwritten - the same bytes under the same key again change nothing, different bytes fail.
-    A local report file is created exclusively and read-only.
+    A local report file is written whole to a scratch file, then linked into place read-only (never replacing a file).
+  - The report's HTML, Markdown and JUnit files may be kept beside it (O(files)), so that they outlive a short-lived job
+    environment such as AWX's.
   - With O(s3.object_lock), each report is put with C(ObjectLockMode) and C(ObjectLockRetainUntilDate) (now plus
     O(s3.object_lock.days)), so S3 refuses to delete or overwrite that version before then; the bucket must have been
     created with Object Lock enabled (and so versioning).
@@ -70,6 +72,14 @@ options:
     description: The report.json text, stored byte for byte (its SHA-256 is what the next report records).
     type: str
     required: true
+  files:
+    description:
+      - The report's other files to keep beside it, by name - V(junit.xml), V(report.md), V(report.html) - each stored
+        byte for byte under the report's key stem (C(<drill>/<started_at>_<drill id>.junit.xml) and so on), with the same
+        S3 Object Lock, and never overwritten either.
+      - Only the C(.json) keys are reports; M(recoverops.restore.dr_drill_history_info) verifies their chain, not these.
+    type: dict
+    version_added: 1.1.0
 '''
 
 EXAMPLES = r'''
@@ -83,6 +93,8 @@ EXAMPLES = r'''
         days: 400
     key: "{{ dr_drill_report.history.key }}"
     content: "{{ dr_drill_report | to_nice_json }}"
+    files:
+      report.html: "{{ dr_drill_report | recoverops.restore.dr_drill_html }}"
 '''
 
 RETURN = r'''
@@ -110,13 +122,17 @@ object_lock:
   description: C(mode) and C(retain_until) of the stored version.
   returned: when stored in S3 with O(s3.object_lock)
   type: dict
+files:
+  description: For each of O(files), its C(key), C(sha256), C(changed), and when stored its C(location) (and S3 C(version_id), C(object_lock)).
+  returned: when O(files) is given
+  type: dict
 '''
 
 from ansible_collections.recoverops.restore.plugins.module_utils import _history
 from ansible_collections.recoverops.restore.plugins.module_utils._module import RecoverOpsModule
 
 ARGUMENT_SPEC = dict(_history.STORE_SPEC, key={'type': 'str', 'required': True, 'no_log': False},
-                     content={'type': 'str', 'required': True})
+                     content={'type': 'str', 'required': True}, files={'type': 'dict'})
 
 
 def main():

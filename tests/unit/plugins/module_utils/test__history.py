@@ -202,3 +202,26 @@ def test_object_lock_on_a_bucket_without_it_fails_the_read_before_a_drill(s3):
     # The same read without object_lock, or of a locked bucket, is fine.
     assert history.history_info(dict(params, s3={'bucket': 'plain', 'prefix': 'drills'}), clients)['verified']
     assert history.history_info(dict(params, s3=dict(params['s3'], bucket='evidence')), clients)['verified']
+
+
+def test_the_reports_other_files_are_kept_beside_it_with_the_same_lock(tmp_path, s3):
+    key = history.report_key('Monthly', '2026-10-01T10:00:00Z', 'abc')
+    files = {'report.html': '<html>\x1b</html>', 'junit.xml': '<testsuites/>', 'report.md': '# Monthly'}
+    clients = type('Clients', (), {'s3': s3})()
+    local = {'directory': str(tmp_path), 's3': None, 'key': key, 'content': '{"name": "Monthly"}', 'files': files}
+    kept = history.store_report(local, None)
+    assert kept['changed'] and sorted(kept['files']) == ['junit.xml', 'report.html', 'report.md']
+    assert (tmp_path / 'monthly' / '2026-10-01T100000Z_abc.report.html').read_text() == files['report.html']
+    assert kept['files']['junit.xml']['sha256'] == history.sha256(files['junit.xml'])
+    # Only the report is in the chain; again with the same bytes changes nothing, different bytes fail naming the file.
+    assert [d['count'] for d in history.verify(history.LocalStore(str(tmp_path)))['drills']] == [1]
+    assert history.store_report(local, None)['changed'] is False
+    with pytest.raises(OperationFailed, match=r'the report monthly/.* is kept, but not its report\.md: .*never overwritten'):
+        history.store_report(dict(local, files=dict(files, **{'report.md': '# altered'})), None)
+    with pytest.raises(OptionError, match="'notes.txt' is not one of the report files junit.xml, report.md, report.html"):
+        history.check_options(dict(local, files={'notes.txt': 'x'}))
+    remote = dict(local, directory=None, s3={'bucket': 'evidence', 'prefix': 'drills', 'object_lock': {'mode': 'governance', 'days': 1}})
+    kept = history.store_report(remote, clients)
+    head = s3.head_object(Bucket='evidence', Key='drills/monthly/2026-10-01T100000Z_abc.report.html')
+    assert head['ObjectLockMode'] == 'GOVERNANCE' and head['ContentType'].startswith('text/html')
+    assert kept['files']['report.html']['object_lock']['mode'] == 'GOVERNANCE'
