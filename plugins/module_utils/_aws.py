@@ -248,20 +248,23 @@ class AwsClients:
         verify = (params['aws_ca_bundle'] or True) if params['validate_certs'] else False
         endpoint = params['endpoint_url'] if service == self.main_service else None
         regional = {'region_name': region} if region else {}
-        try:
-            return self._session.client(service, endpoint_url=endpoint, verify=verify, config=self._config(single_try),
+        def make(with_aws_config):
+            return self._session.client(service, endpoint_url=endpoint, verify=verify, config=self._config(single_try, with_aws_config),
                                         **regional)
+        try:
+            return make(True)
         except (TypeError, ValueError, AttributeError, botocore.exceptions.BotoCoreError) as exc:
             if not params['aws_config']:
                 raise
-            # botocore checks aws_config's values only here, before any request: say which option it was.
+            make(False)  # the same client without aws_config: any other cause of the error raises here, as itself
+            # botocore checks aws_config's values only when it makes a client, before any request: name the option.
             raise OptionError('aws_config is not a valid botocore Config (%s: %s); see the Config parameters of '
                               'https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html'
                               % (type(exc).__name__, exc)) from None
 
-    def _config(self, single_try):
+    def _config(self, single_try, with_aws_config=True):
         config = botocore.config.Config(retries=dict(DEFAULT_RETRY), user_agent_extra='recoverops.restore')
-        if self.module.params['aws_config']:
+        if with_aws_config and self.module.params['aws_config']:
             config = config.merge(botocore.config.Config(**self.module.params['aws_config']))
         if single_try:
             config = config.merge(botocore.config.Config(retries=dict(SINGLE_TRY)))

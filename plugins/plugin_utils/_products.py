@@ -31,7 +31,8 @@ PRODUCTS = {
     'veeam_azure': {
         'source': ('vm_name', 'vm_id'),
         'names_one': ('vm_name', 'vm_id'),
-        # resource_id is the VM the point belongs to (the listing's VM, or the point's own vmId).
+        # resource_name is the point's own vmName; resource_id is the id the listing was asked for (a listed point
+        # names no VM id in a documented field), so a vm_id source rests on the appliance's VirtualMachineId filter.
         'identity': {'vm_name': 'resource_name', 'vm_id': 'resource_id'},
         'target': ('allow_overwrite', 'to_alternative', 'service_account_id', 'source_service_account_id',
                    'start_vm_after_restore', 'retrieve_archived', 'force', 'reason'),
@@ -97,7 +98,9 @@ def nested_problems(product, target, where, prefix):
         if value is None:
             continue
         if not isinstance(value, dict):
-            problems.append('%s: %starget.%s must be a dictionary of %s, got %r' % (where, prefix, key, ', '.join(accepted), value))
+            # The type only: the value may hold a secret (authentication.secret_key).
+            problems.append('%s: %starget.%s must be a dictionary of %s, got a %s' % (where, prefix, key, ', '.join(accepted),
+                                                                                    type(value).__name__))
             continue
         unknown = sorted((name for name in value if name not in accepted), key=str)
         if unknown:
@@ -155,7 +158,8 @@ def request_problems(product, source, target, where='restore_latest', prefix='')
     aliases = spec.get('aliases', {})
     for part, value in (('source', source), ('target', target)):
         if not isinstance(value, dict):
-            problems.append('%s: %s%s must be a dictionary of %s keys, got %r' % (where, prefix, part, product, value))
+            # The type only: a target given as a string may hold a secret.
+            problems.append('%s: %s%s must be a dictionary of %s keys, got a %s' % (where, prefix, part, product, type(value).__name__))
             continue
         accepted = set(spec[part]) | (set(aliases) if part == 'source' else set())
         unknown = sorted((key for key in value if key not in accepted), key=str)

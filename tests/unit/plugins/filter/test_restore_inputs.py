@@ -232,6 +232,14 @@ def test_every_dictionary_target_key_is_checked_or_named_here():
         assert with_suboptions <= set(NESTED.get(product, {})), (product, with_suboptions - set(NESTED.get(product, {})))
 
 
+@pytest.mark.parametrize('target', ['{"access_key": "AKIAEXAMPLE", "secret_key": "s3cr3t-value"}',
+                                    {'target_table_name': 'x-drill', 'authentication': 'secret_key=s3cr3t-value'}])
+def test_a_target_given_as_a_string_is_refused_without_echoing_it(target):
+    problems = request_problems('veeam_aws', {'table_name': 'orders'}, target)
+    assert problems and 'got a str' in ' '.join(problems)
+    assert 's3cr3t-value' not in ' '.join(problems)
+
+
 @pytest.mark.parametrize('product, target, says', [
     ('veeam_aws', {'target_table_name': 'x-drill', 'authentication': {'iam_role_idd': 'r'}},
      'target.authentication key iam_role_idd unknown for veeam_aws; accepted: iam_role_id, access_key, secret_key'),

@@ -811,6 +811,13 @@ def test_a_bad_aws_config_value_is_an_option_error_before_any_call(config):
         AwsClients(module, 'dynamodb').dynamodb
 
 
+def test_another_client_error_is_not_blamed_on_a_valid_aws_config():
+    module = type('Module', (), {'params': dict(CONNECTION, profile=None, session_token=None, endpoint_url='not a url',
+                                                validate_certs=True, aws_ca_bundle=None, aws_config={'connect_timeout': 3})})()
+    with pytest.raises(ValueError, match='Invalid endpoint'):
+        AwsClients(module, 'dynamodb').dynamodb
+
+
 def test_start_calls_are_sent_once_while_others_keep_botocores_retries():
     module = type('Module', (), {'params': dict(CONNECTION, profile=None, session_token=None, endpoint_url=None, validate_certs=True,
                                                 aws_ca_bundle=None, aws_config={'retries': {'max_attempts': 4}, 'connect_timeout': 3})})()
