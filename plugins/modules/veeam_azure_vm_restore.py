@@ -49,7 +49,7 @@ options:
     description:
       - Reason saved with the restore session in Veeam's history, e.g. the change or drill id, at most 456 characters.
       - The module adds C([recoverops point <restore_point_id>]) after it. A rerun reuses only a session with this
-        reason and point: Veeam's sessions do not say which restore point they restored.
+        reason and point, since Veeam's sessions do not say which restore point they restored.
     type: str
     required: true
   allow_overwrite:
