@@ -71,8 +71,8 @@ def dr_drill_plan_problems(items, poll_interval=5, wait_timeout=3600, ready_time
         where = 'item %s' % item['name']
         unknown = sorted((key for key in item if key not in ITEM_KEYS), key=str)
         if unknown:
-            problems.append('%s: key%s %s unknown; accepted: %s' % (where, 's' if len(unknown) > 1 else '',
-                                                                   ', '.join(map(_key, unknown)), ', '.join(ITEM_KEYS)))
+            problems.append('%s: key%s %s unknown; accepted: %s'
+                            % (where, 's' if len(unknown) > 1 else '', ', '.join(map(_key, unknown)), ', '.join(ITEM_KEYS)))
         if item.get('product') not in PRODUCTS:
             problems.append('%s: product %r is not one of %s' % (where, item.get('product'), ', '.join(PRODUCTS)))
         else:

@@ -248,6 +248,7 @@ class AwsClients:
         verify = (params['aws_ca_bundle'] or True) if params['validate_certs'] else False
         endpoint = params['endpoint_url'] if service == self.main_service else None
         regional = {'region_name': region} if region else {}
+
         def make(with_aws_config):
             return self._session.client(service, endpoint_url=endpoint, verify=verify, config=self._config(single_try, with_aws_config),
                                         **regional)

@@ -29,7 +29,8 @@ extends_documentation_fragment:
   - recoverops.restore.attributes.info_module
 notes:
   - The AWS connection options are used only with O(s3); a local O(directory) needs neither boto3 nor AWS credentials.
-  - S3 permissions used are C(s3:ListBucketVersions), C(s3:GetObject), C(s3:GetObjectVersion), and C(s3:GetBucketObjectLockConfiguration) with O(s3.object_lock).
+  - S3 permissions used are C(s3:ListBucketVersions), C(s3:GetObject), C(s3:GetObjectVersion), and
+    C(s3:GetBucketObjectLockConfiguration) with O(s3.object_lock).
 options:
   directory:
     description: A local history directory (as O(recoverops.restore.dr_drill#role:main:dr_drill_history_dir)).

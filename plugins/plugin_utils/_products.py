@@ -99,8 +99,8 @@ def nested_problems(product, target, where, prefix):
             continue
         if not isinstance(value, dict):
             # The type only: the value may hold a secret (authentication.secret_key).
-            problems.append('%s: %starget.%s must be a dictionary of %s, got a %s' % (where, prefix, key, ', '.join(accepted),
-                                                                                    type(value).__name__))
+            problems.append('%s: %starget.%s must be a dictionary of %s, got a %s'
+                            % (where, prefix, key, ', '.join(accepted), type(value).__name__))
             continue
         unknown = sorted((name for name in value if name not in accepted), key=str)
         if unknown:

@@ -128,7 +128,7 @@ def test_a_404_keeps_clumios_error_beside_the_hint(method, option, what, path):
 
 @pytest.mark.parametrize('body', [{}, {'errors': []}, {'detail': 'gateway says no'}])
 def test_a_404_of_another_shape_keeps_the_http_error(body):
-    api, _ = client([FakeResponse(404, body)])
+    api, _session = client([FakeResponse(404, body)])
     with pytest.raises(OperationFailed) as caught:
         api.get_backup('x-1')
     assert caught.value.msg.startswith('backup_id x-1: Clumio has no DynamoDB backup with this id (HTTP 404: ')
