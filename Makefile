@@ -159,8 +159,9 @@ integration: collection
 	$(BIN)/python tools/run_integration.py --shards 2 --state-dir $(SIM_DIR) --collection $(COLL_DIR) --log $(BUILD)/integration-vvvv.log
 
 # The roles against the simulators: converge, idempotence (no second restore), verify.
+# molecule (ansible-compat) creates <ANSIBLE_HOME>/collections: ours, not ~/.ansible.
 molecule: collection
-	cd $(CURDIR) && NO_COLOR=1 $(BIN)/molecule test --all
+	cd $(CURDIR) && NO_COLOR=1 ANSIBLE_HOME=$(BUILD)/ansible-home $(BIN)/molecule test --all
 
 # The failing drill of the dr_drill molecule scenario, rendered in headless Chromium (Debian's
 # package, installed when missing); the screenshot stays in .build/artifacts.
