@@ -20,6 +20,7 @@ from ansible_collections.recoverops.restore.plugins.plugin_utils._products impor
     in_place_keys,
     is_true,
     request_problems,
+    unknown_keys_problem,
 )
 
 VERIFY_KEYS = ('enabled', 'item_count', 'min_items', 'exact_count', 'expected_items', 'fingerprint', 'compare_with_source',
@@ -69,10 +70,9 @@ def dr_drill_plan_problems(items, poll_interval=5, wait_timeout=3600, ready_time
             problems.append('dr_drill_items[%d] needs a name' % position)
             continue
         where = 'item %s' % item['name']
-        unknown = sorted((key for key in item if key not in ITEM_KEYS), key=str)
+        unknown = unknown_keys_problem(where, '', item, ITEM_KEYS)
         if unknown:
-            problems.append('%s: key%s %s unknown; accepted: %s'
-                            % (where, 's' if len(unknown) > 1 else '', ', '.join(map(_key, unknown)), ', '.join(ITEM_KEYS)))
+            problems.append(unknown)
         if item.get('product') not in PRODUCTS:
             problems.append('%s: product %r is not one of %s' % (where, item.get('product'), ', '.join(PRODUCTS)))
         else:

@@ -102,11 +102,8 @@ def nested_problems(product, target, where, prefix):
             problems.append('%s: %starget.%s must be a dictionary of %s, got a %s'
                             % (where, prefix, key, ', '.join(accepted), type(value).__name__))
             continue
-        unknown = sorted((name for name in value if name not in accepted), key=str)
-        if unknown:
-            problems.append('%s: %starget.%s key%s %s unknown for %s; accepted: %s' % (
-                where, prefix, key, 's' if len(unknown) > 1 else '', ', '.join(map(_key, unknown)), product, ', '.join(accepted)))
-    return problems
+        problems.append(unknown_keys_problem(where, '%starget.%s' % (prefix, key), value, accepted, product))
+    return [problem for problem in problems if problem]
 
 
 # Target keys that, set true, make the restore write into its source (a dotted key is a group's suboption):
@@ -139,6 +136,17 @@ def _key(key):
     return key if isinstance(key, str) and key.isidentifier() else repr(key)
 
 
+def unknown_keys_problem(where, what, value, accepted, product=None, shown=None):
+    """'<where>: <what> key(s) <the unknown ones> unknown [for <product>]; accepted: ...', or None when all are accepted."""
+    unknown = sorted((key for key in value if key not in accepted), key=str)
+    if not unknown:
+        return None
+    lead = what + ' ' if what else ''
+    plural = 's' if len(unknown) > 1 else ''
+    of = ' for %s' % product if product else ''
+    return '%s: %skey%s %s unknown%s; accepted: %s' % (where, lead, plural, ', '.join(map(_key, unknown)), of, shown or ', '.join(accepted))
+
+
 def canonical_source(product, source):
     """The source with each alias the product's info module takes (region, account_id) renamed to its key."""
     if not isinstance(source, dict) or product not in PRODUCTS:
@@ -162,12 +170,11 @@ def request_problems(product, source, target, where='restore_latest', prefix='')
             problems.append('%s: %s%s must be a dictionary of %s keys, got a %s' % (where, prefix, part, product, type(value).__name__))
             continue
         accepted = set(spec[part]) | (set(aliases) if part == 'source' else set())
-        unknown = sorted((key for key in value if key not in accepted), key=str)
+        shown = ', '.join(spec[part]) + (' (aliases: %s)' % ', '.join('%s for %s' % item for item in aliases.items())
+                                         if part == 'source' and aliases else '')
+        unknown = unknown_keys_problem(where, '%s%s' % (prefix, part), value, accepted, product, shown)
         if unknown:
-            problems.append('%s: %s%s key%s %s unknown for %s; accepted: %s' % (
-                where, prefix, part, 's' if len(unknown) > 1 else '', ', '.join(map(_key, unknown)), product,
-                ', '.join(spec[part]) + (' (aliases: %s)' % ', '.join('%s for %s' % item for item in aliases.items())
-                                         if part == 'source' and aliases else '')))
+            problems.append(unknown)
         if part == 'source':
             for alias, key in aliases.items():
                 if alias in value and key in value:

@@ -89,6 +89,19 @@ def test_each_product_has_its_action_group_and_simulator():
         assert groups[ACTION_GROUP[product]], product
 
 
+# Modules that take no product's connection options, so no group's module_defaults may reach them.
+GROUPLESS = {'async_restore_wait'}
+
+
+def test_every_module_is_in_an_action_group_or_named_groupless():
+    groups = load('meta/runtime.yml')['action_groups']
+    grouped = [name for members in groups.values() for name in members]
+    modules = {path.stem for path in (ROOT / 'plugins' / 'modules').glob('*.py') if path.stem != '__init__'}
+    assert len(grouped) == len(set(grouped)), 'a module is in two action groups'
+    assert set(grouped) | GROUPLESS == modules
+    assert not set(grouped) & GROUPLESS
+
+
 def test_every_restore_module_runs_the_shared_flow_for_a_known_product():
     classes = restore_classes()
     assert set(classes.values()) == PRODUCTS
