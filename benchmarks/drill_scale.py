@@ -10,9 +10,10 @@ in less than 1.5 x the longest job + 30 s; issue 20: 10 tables of 30 s in 40 s, 
 1.5 x the longest job + 30 s.
 
 Controller CPU (cpu_seconds_per_item) is the CPU time of ansible-playbook and every process it
-started, the async restore jobs included: they detach from its process tree, so this script makes
-itself their child subreaper (prctl PR_SET_CHILD_SUBREAPER) and reaps them, summing the rusage of
-every process it reaps. Simulators, moto and whatever else runs on the machine are not counted (they
+started: its workers, the items' processes of dr_drill_run and the module processes of the other
+tasks. A process that detaches from its tree (an async job) would escape its rusage, so this
+script makes itself the child subreaper (prctl PR_SET_CHILD_SUBREAPER) and reaps them too, summing
+the rusage of every process it reaps. Simulators, moto and whatever else runs on the machine are not counted (they
 are in machine_cpu_seconds_per_item, the machine's CPU less the simulators', which other work on a
 shared machine inflates). requests_per_item counts each product's API requests (its simulator's
 request log) per item of that product. --profile writes the controller CPU per task

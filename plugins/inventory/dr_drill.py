@@ -64,7 +64,7 @@ from ansible.plugins.inventory import BaseInventoryPlugin
 
 GROUP = 'recoverops_dr_drill_items'
 HOST_PREFIX = 'drill/'
-# A result file's name: the item name with anything but letters, digits, '_', '.' and '-' replaced (as start_item.yml does).
+# A result file's name: the item name with anything but letters, digits, '_', '.' and '-' replaced (as the progress files of plugin_utils/_drill_item.py).
 UNSAFE = re.compile(r'[^A-Za-z0-9_.-]')
 
 

@@ -46,6 +46,11 @@ class RestoredResource(abc.ABC):
     # Further `expected` keys this type checks in its own way (see checks()).
     other_expected = ()
 
+    def drill_expected(self, point, metadata, verify):
+        """What a drill expects of the resource (aws_restored_resource_info `expected`): what the restore asked for
+        (`metadata`, the point's own merged with the item's), else what the point says, and the item's `verify` keys."""
+        return {}
+
     # ---- the option group ------------------------------------------------------------------
     def check(self, group):
         """The group's rules, whole-string, before any call: OptionError naming `<group>.<option>`."""
@@ -148,3 +153,13 @@ def tag_dict(tags):
 
 def tag_list(tags):
     return [{'Key': key, 'Value': str(value)} for key, value in tags.items()]
+
+
+def given(**values):
+    """The values that are set: an expectation nobody stated is not checked."""
+    return {key: value for key, value in values.items() if value not in (None, '')}
+
+
+def flag(metadata, key):
+    """A metadata flag as a bool (metadata values are strings, 'true'/'false'), None when the key is absent."""
+    return str(metadata[key]).lower() == 'true' if key in metadata else None

@@ -12,7 +12,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils import _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_calls import (
     AWS_ERRORS, call, describe_error, error_details, is_missing, plain)
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource import (
-    AVAILABILITY_ZONE, KMS_KEY, RestoredResource, tag_dict, tag_list)
+    AVAILABILITY_ZONE, KMS_KEY, RestoredResource, given, tag_dict, tag_list)
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed, OptionError
 
 VOLUME_ID = re.compile(r'vol-[0-9a-f]{8,17}')
@@ -34,6 +34,11 @@ class EbsVolume(RestoredResource):
     other_keys = ('volumeId',)
     id_pattern, id_accepts = VOLUME_ID, 'an EBS volume id such as vol-0abc1234def567890'
     expected = {'size_gib': 'size (GiB)', 'volume_type': 'volume type', 'encrypted': 'encryption'}
+
+    def drill_expected(self, point, metadata, verify):
+        # What the restore asked for, else the snapshot's size: the recovery point's size in GiB.
+        size = metadata.get('volumeSize') or int(point.get('size_bytes') or 0) // 1073741824
+        return given(size_gib=size or None, volume_type=metadata.get('volumeType'))
 
     def check(self, group):
         _checks.whole('ebs.availability_zone', group.get('availability_zone'), AVAILABILITY_ZONE, 'an availability zone such as us-east-1a')

@@ -17,7 +17,7 @@ import re
 from ansible_collections.recoverops.restore.plugins.module_utils import _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_calls import (
     AWS_ERRORS, call, describe_error, error_code, error_details, is_missing, plain)
-from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource import RestoredResource, tag_dict, tag_list
+from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource import RestoredResource, given, tag_dict, tag_list
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed, OptionError
 
 INSTANCE_ID = re.compile(r'i-[0-9a-f]{8,17}')
@@ -55,6 +55,10 @@ class Ec2Instance(RestoredResource):
     ready_state = 'running'
     pending_states = ('pending',)
     expected = {'instance_type': 'instance type', 'subnet_id': 'subnet'}
+
+    def drill_expected(self, point, metadata, verify):
+        # State `running` is the ready check (after waiting through `pending`); nothing on the instance is checked.
+        return given(instance_type=metadata.get('InstanceType'), subnet_id=metadata.get('SubnetId'))
 
     def check(self, group):
         _checks.whole('ec2.instance_type', group.get('instance_type'), INSTANCE_TYPE, 'an EC2 instance type such as t3.micro or m7i-flex.large')

@@ -19,7 +19,7 @@ import time
 from ansible_collections.recoverops.restore.plugins.module_utils import _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_calls import (
     AWS_ERRORS, call, describe_error, error_details, is_missing, paginate, plain)
-from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource import KMS_KEY, RestoredResource, tag_dict, tag_list
+from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource import KMS_KEY, RestoredResource, flag, given, tag_dict, tag_list
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed, OptionError
 
 # botocore's efs model: FileSystemId is fs- and 8 to 40 hex digits; CreationToken 1 to 64 characters.
@@ -63,6 +63,10 @@ class EfsFileSystem(RestoredResource):
     id_pattern, id_accepts = FILE_SYSTEM_ID, 'an EFS file system id such as fs-0123456789abcdef0'
     pending_states = ('creating', 'updating')
     expected = {'performance_mode': 'performance mode', 'encrypted': 'encryption'}
+
+    def drill_expected(self, point, metadata, verify):
+        # Lifecycle `available` is the ready check; the files are not read.
+        return given(performance_mode=metadata.get('PerformanceMode'), encrypted=flag(metadata, 'Encrypted'))
 
     def check(self, group):
         _checks.whole('efs.file_system_id', group.get('file_system_id'), FILE_SYSTEM_ID,

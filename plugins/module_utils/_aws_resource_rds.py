@@ -18,7 +18,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils import _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_calls import (
     AWS_ERRORS, call, describe_error, error_details, is_missing, plain)
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource import (
-    AVAILABILITY_ZONE, RestoredResource, tag_dict, tag_list)
+    AVAILABILITY_ZONE, RestoredResource, flag, given, tag_dict, tag_list)
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed, OptionError
 
 # RestoreDBInstanceFromDBSnapshot's DBInstanceIdentifier: 1 to 63 letters, digits or hyphens, a letter first,
@@ -70,6 +70,10 @@ class RdsInstance(RestoredResource):
                       'resetting-master-credentials', 'starting', 'upgrading', 'maintenance')
     ready_poll = 5
     expected = {'instance_class': 'DB instance class', 'engine': 'engine', 'multi_az': 'Multi-AZ'}
+
+    def drill_expected(self, point, metadata, verify):
+        # Status `available` is the ready check (after waiting through `creating`...); the data is not read.
+        return given(instance_class=metadata.get('DBInstanceClass'), engine=metadata.get('Engine'), multi_az=flag(metadata, 'MultiAZ'))
 
     def check(self, group):
         _checks.whole('rds.db_instance_identifier', group.get('db_instance_identifier'), DB_IDENTIFIER, DB_IDENTIFIER_ACCEPTS)

@@ -12,7 +12,7 @@ import re
 from ansible_collections.recoverops.restore.plugins.module_utils import _checks
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_calls import (
     AWS_ERRORS, call, describe_error, error_code, error_details, is_missing, paginate)
-from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource import KMS_KEY, RestoredResource, tag_dict, tag_list
+from ansible_collections.recoverops.restore.plugins.module_utils._aws_resource import KMS_KEY, RestoredResource, given, tag_dict, tag_list
 from ansible_collections.recoverops.restore.plugins.module_utils._errors import OperationFailed, OptionError
 
 BUCKET_NAME = re.compile(r'(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]')
@@ -34,6 +34,10 @@ class S3Bucket(RestoredResource):
     id_pattern, id_accepts = BUCKET_NAME, 'an S3 bucket name (3 to 63 characters of a-z, 0-9, . and -)'
     expected = {'object_count': 'object count', 'fingerprint': 'object-list fingerprint'}
     other_expected = ('min_objects',)
+
+    def drill_expected(self, point, metadata, verify):
+        # The item's verify keys of a table, read as objects.
+        return given(object_count=verify.get('item_count'), min_objects=verify.get('min_items'), fingerprint=verify.get('fingerprint'))
 
     def check(self, group):
         _checks.whole('s3.destination_bucket_name', group.get('destination_bucket_name'), BUCKET_NAME,
