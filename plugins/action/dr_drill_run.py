@@ -42,7 +42,7 @@ ARGUMENT_SPEC = {
     'wait_timeout': {'type': 'int', 'default': 3600},
     'poll_interval': {'type': 'int', 'default': 5},
     'ready_timeout': {'type': 'int', 'default': 900},
-    'progress_dir': {'type': 'path', 'required': True},
+    'progress_dir': {'type': 'path'},
     'max_parallel': {'type': 'int', 'default': 100},
     'results_dir': {'type': 'path'},
     'run_id': {'type': 'str', 'default': 'latest'},
@@ -63,11 +63,12 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
         self._refuse_bad_settings(args)
-        drill = {key: args[key] for key in ('name', 'cleanup', 'wait_timeout', 'poll_interval', 'ready_timeout', 'progress_dir')}
-        runner = ModuleRunner(MODULES, defaults=self._module_defaults(), check_mode=self._play_context.check_mode,
-                              no_log=self._task.no_log, tmpdir=args['progress_dir'])
-        with tempfile.TemporaryDirectory(prefix='recoverops-drill-records-') as records:
-            pool = ItemPool(args['items'], drill, runner, self._environment(), records, args['max_parallel'])
+        with tempfile.TemporaryDirectory(prefix='recoverops-drill-') as scratch:
+            drill = {key: args[key] for key in ('name', 'cleanup', 'wait_timeout', 'poll_interval', 'ready_timeout')}
+            drill['progress_dir'] = args['progress_dir'] or scratch
+            runner = ModuleRunner(MODULES, defaults=self._module_defaults(), check_mode=self._play_context.check_mode,
+                                  no_log=self._task.no_log, tmpdir=scratch)
+            pool = ItemPool(args['items'], drill, runner, self._environment(), scratch, args['max_parallel'])
             pool.run_all()
             recorded = [_masked(record, args['items']) for record in pool.records()]
         if args['results_dir']:
@@ -274,4 +275,3 @@ def _write_results(directory, run_id, drill, records):
         path = os.path.join(folder, result_file_name(record['item']['name']))
         _write_json(path, {'run_id': run_id, 'drill': drill, 'result': record})
         os.chmod(path, 0o644)
-

@@ -34,6 +34,7 @@ from ansible_collections.recoverops.restore.plugins.module_utils._waiting import
 try:
     import boto3
     import botocore.config
+    import botocore.session
 except ImportError:
     BOTO3_IMPORT_ERROR = traceback.format_exc()
     CONFIG_KEYS = ()
@@ -244,7 +245,8 @@ class AwsClients:
         if self._session is None:
             self._session = boto3.session.Session(
                 aws_access_key_id=params['access_key'], aws_secret_access_key=params['secret_key'],
-                aws_session_token=params['session_token'], profile_name=params['profile'], region_name=params['region'])
+                aws_session_token=params['session_token'], profile_name=params['profile'], region_name=params['region'],
+                botocore_session=botocore_session())
         verify = (params['aws_ca_bundle'] or True) if params['validate_certs'] else False
         endpoint = params['endpoint_url'] if service == self.main_service else None
         regional = {'region_name': region} if region else {}
@@ -274,6 +276,24 @@ class AwsClients:
     def close(self):
         for client in self._clients.values():
             client.close()
+
+
+_DATA_LOADER = []
+
+
+def botocore_session():
+    """A new botocore session that shares this process's data loader (the service models it has parsed).
+
+    A module run makes one session; dr_drill_run runs many modules in one process, and a session of its own
+    loader would parse the same service models again for each client (about 0.13 CPU-seconds each). The
+    loader only reads botocore's data files; credentials and settings stay each session's own.
+    """
+    session = botocore.session.Session()
+    if _DATA_LOADER:
+        session.register_component('data_loader', _DATA_LOADER[0])
+    else:
+        _DATA_LOADER.append(session.get_component('data_loader'))
+    return session
 
 
 def tag_table(dynamodb, arn, tags, tries=None):

@@ -51,7 +51,8 @@ options:
     required: true
   name:
     description:
-      - The drill's name. It is the default reason of a Veeam restore (C(<name>: <item name>)) and the value of the
+      - >-
+        The drill's name. It is the default reason of a Veeam restore (C(<name>: <item name>)) and the value of the
         C(recoverops:drill) tag a restored table is claimed with before it is removed.
     type: str
     default: DR drill
@@ -77,9 +78,9 @@ options:
     default: 900
   progress_dir:
     description:
-      - An existing folder on the controller for the restores' progress lines, one file per item.
+      - An existing folder on the controller for the restores' progress lines, one file per item (C(<item name>.jsonl)),
+        which stay there. By default a folder of the task's own, removed when it ends.
     type: path
-    required: true
   max_parallel:
     description:
       - How many items run at once, each a process on the controller; the others wait for a free one.
@@ -117,7 +118,6 @@ EXAMPLES = r'''
         verify: {min_items: 1}
     name: Monthly DR drill
     cleanup: true
-    progress_dir: /tmp/drill-progress
   register: drill_run
 '''
 

@@ -188,3 +188,12 @@ def test_start_call_tells_a_lost_answer_from_a_refusal(error, kind, status):
     assert caught.type is kind and getattr(caught.value, 'status', None) == status
     assert answer_lost(caught.value) is (kind is AnswerLost)
     assert outcome_unknown(caught.value) is (status == 500)
+
+
+def test_sessions_of_one_process_share_the_parsed_service_models_not_their_credentials():
+    first, second = _aws.botocore_session(), _aws.botocore_session()
+    assert first.get_component('data_loader') is second.get_component('data_loader')
+    first.set_credentials('AKIAFIRST', 'first-secret')
+    second.set_credentials('AKIASECOND', 'second-secret')
+    assert first.get_credentials().access_key == 'AKIAFIRST'
+    assert second.get_credentials().access_key == 'AKIASECOND'

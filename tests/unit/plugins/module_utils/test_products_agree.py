@@ -90,7 +90,7 @@ def test_each_product_has_its_action_group_and_simulator():
 
 
 # Modules that take no product's connection options, so no group's module_defaults may reach them.
-GROUPLESS = {'async_restore_wait', 'dr_drill_run'}
+GROUPLESS = {'async_restore_wait', 'dr_drill_report_files', 'dr_drill_run'}
 
 
 def test_every_module_is_in_an_action_group_or_named_groupless():
