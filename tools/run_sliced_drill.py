@@ -4,7 +4,8 @@
 
 Against freshly started simulators: the example drill (examples/dr_drill_simulators.yml, every
 product and resource type) plus one item whose source has no restore point (it must fail, in both runs) runs once
-unsliced (playbooks/dr_drill.yml -e @drill.yml). Then, with the simulators reset, the same drill
+unsliced (playbooks/dr_drill.yml -e @drill.yml), then with one host per item (the role's entry points
+plan, item and collect: tools/dr_drill_per_host.yml). Then, with the simulators reset, the same drill
 file runs as AWX runs a sliced job template of --slices slices: the inventory plugin
 recoverops.restore.dr_drill makes each item a host; AWX gives slice I of N every N-th host of
 the inventory from the I-th, hosts in name order (sorted(hosts)[I-1::N]), passed here as --limit
@@ -41,12 +42,12 @@ CHECK_FIELDS = ('name', 'passed', 'expected', 'found')
 ITEM_FIELDS = ('name', 'product', 'status', 'cleaned_up', 'reused')
 
 
-def drill_file(workdir, report_dir):
+def drill_file(workdir, report_dir, name='drill.yml'):
     drill = yaml.safe_load((REPO / 'examples' / 'dr_drill_simulators.yml').read_text())
     drill['dr_drill_items'].append(NO_POINT_ITEM)
     drill.update(dr_drill_name='sliced drill check', dr_drill_report_dir=str(report_dir), dr_drill_fail_on_failure=False,
                  dr_drill_history_dir='')
-    path = workdir / 'drill.yml'
+    path = workdir / name
     path.write_text(yaml.safe_dump(drill, sort_keys=False))
     return path, drill
 
@@ -101,6 +102,12 @@ def main():
         unsliced = run([playbook, str(REPO / 'playbooks' / 'dr_drill.yml'), '-e', '@%s' % path], env, work / 'unsliced.log')
         if unsliced.wait() != 0:
             sys.exit('the unsliced drill failed: see %s' % (work / 'unsliced.log'))
+        # The entry points plan, item and collect: one in-memory host per item.
+        reset(endpoints, args.job_seconds)
+        per_host_path, _drill = drill_file(work, work / 'per-host-report', 'drill-per-host.yml')
+        per_host = run([playbook, str(REPO / 'tools' / 'dr_drill_per_host.yml'), '-e', '@%s' % per_host_path], env, work / 'per-host.log')
+        if per_host.wait() != 0:
+            sys.exit('the per-host drill failed: see %s' % (work / 'per-host.log'))
         reset(endpoints, args.job_seconds)
         inventory = work / 'drill.dr_drill.yml'
         inventory.write_text(yaml.safe_dump({'plugin': 'recoverops.restore.dr_drill', 'drill_file': 'drill.yml',
@@ -134,9 +141,13 @@ def main():
     if found != expected:
         print(json.dumps({'unsliced': expected, 'sliced': found}, indent=1))
         sys.exit('the sliced drill\'s report differs from the unsliced one')
+    by_host = comparable(json.loads((work / 'per-host-report' / 'report.json').read_text()))
+    if by_host != expected:
+        print(json.dumps({'unsliced': expected, 'per host': by_host}, indent=1))
+        sys.exit('the per-host drill\'s report (entry points plan, item, collect) differs from the unsliced one')
     if expected['failed'] != 1 or expected['passed'] != expected['total'] - 1:
         sys.exit('expected every item but the one without a restore point to pass: %s' % json.dumps(expected, indent=1))
-    print('sliced drill: %d slices %s; %d items, %d passed, %d failed, the same as unsliced'
+    print('sliced drill: %d slices %s; %d items, %d passed, %d failed, the same as unsliced and as one host per item'
           % (args.slices, [len(share) for share in shares], expected['total'], expected['passed'], expected['failed']))
     return 0
 

@@ -20,17 +20,16 @@ import signal
 import tempfile
 import time
 
-from ansible.errors import AnsibleActionFail
+from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.executor.module_common import _apply_action_arg_defaults
-from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.recoverops.restore.plugins.filter.restore_inputs import dr_drill_plan_problems
 from ansible_collections.recoverops.restore.plugins.inventory.dr_drill import result_file_name
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import human_duration
-from ansible_collections.recoverops.restore.plugins.plugin_utils._drill_item import MODULES, DrillItem, progress_file_name, utc_now
-from ansible_collections.recoverops.restore.plugins.plugin_utils._in_process import COLLECTION, ModuleRunner
+from ansible_collections.recoverops.restore.plugins.plugin_utils._drill_item import DrillItem, modules_for, progress_file_name, utc_now
+from ansible_collections.recoverops.restore.plugins.plugin_utils._in_process import COLLECTION, ModuleRunner, plain
 from ansible_collections.recoverops.restore.plugins.plugin_utils._progress_action import show_new_lines
 
 display = Display()
@@ -49,7 +48,9 @@ ARGUMENT_SPEC = {
 }
 # How often the parent looks at its children and their progress lines: reading files costs nothing.
 LOOK_SECONDS = 1.0
-# Beyond the restore's own wait and the resource's ready wait: finding, reading and removing.
+# An item's process is stopped if its restore has not returned this long after the restore module's own
+# wait_timeout: finding the point, the restore module's look-ups and its last poll fit well within it. Once the restore
+# returned, the verify and cleanup modules bound their own waits (ready_timeout, the table's deletion).
 SPARE_SECONDS = 300
 # Keys whose values the records never carry (the report masks the same, drill_report.SECRET_KEY_RE).
 SECRET_KEY = re.compile(r'password|secret|token|api_key|access_key', re.IGNORECASE)
@@ -63,14 +64,17 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
         self._refuse_bad_settings(args)
+        # As the modules get them: a YAML date in an item is its ISO string, as a task would send it.
+        items = plain(args['items'])
+        modules = modules_for({item['product'] for item in items})
         with tempfile.TemporaryDirectory(prefix='recoverops-drill-') as scratch:
             drill = {key: args[key] for key in ('name', 'cleanup', 'wait_timeout', 'poll_interval', 'ready_timeout')}
-            drill['progress_dir'] = args['progress_dir'] or scratch
-            runner = ModuleRunner(MODULES, defaults=self._module_defaults(), check_mode=self._play_context.check_mode,
+            drill.update(progress_dir=args['progress_dir'] or scratch, check_mode=bool(self._play_context.check_mode))
+            runner = ModuleRunner(modules, defaults=self._module_defaults(modules), check_mode=drill['check_mode'],
                                   no_log=self._task.no_log, tmpdir=scratch)
-            pool = ItemPool(args['items'], drill, runner, self._environment(), scratch, args['max_parallel'])
+            pool = ItemPool(items, drill, runner, self._environment(), scratch, args['max_parallel'])
             pool.run_all()
-            recorded = [_masked(record, args['items']) for record in pool.records()]
+            recorded = pool.records()
         if args['results_dir']:
             _write_results(args['results_dir'], args['run_id'], drill['name'], recorded)
         result.update(changed=any((record.get('job') or {}).get('changed') for record in recorded), results=recorded)
@@ -85,9 +89,19 @@ class ActionModule(ActionBase):
         if problems:
             raise AnsibleActionFail('dr_drill: %s problem(s), nothing was started: %s' % (len(problems), '; '.join(problems)))
 
-    def _module_defaults(self):
-        """The play's module_defaults (its groups included) for every module an item runs, as their tasks would get them."""
-        return {name: _apply_action_arg_defaults('%s.%s' % (COLLECTION, name), self._task, {}, self._templar) for name in MODULES}
+    def _module_defaults(self, modules):
+        """The play's module_defaults (its groups included) for the modules the items run, as their tasks would get them.
+
+        Templated once, before any item starts: a default that cannot be templated stops the drill before it restores.
+        """
+        defaults = {}
+        for name in modules:
+            try:
+                defaults[name] = plain(_apply_action_arg_defaults('%s.%s' % (COLLECTION, name), self._task, {}, self._templar))
+            except AnsibleError as exc:
+                raise AnsibleActionFail('dr_drill: nothing was started, the module_defaults of %s.%s cannot be templated: %s'
+                                        % (COLLECTION, name, exc.message)) from None
+        return defaults
 
     def _environment(self):
         """The task's environment keyword, as a local module's process would have it."""
@@ -105,7 +119,7 @@ class ItemPool:
     def __init__(self, items, drill, runner, environment, records, limit):
         self.items, self.drill, self.runner = items, drill, runner
         self.environment, self.records_dir, self.limit = environment, records, limit
-        self.deadline_seconds = drill['wait_timeout'] + drill['ready_timeout'] + SPARE_SECONDS
+        self.deadline_seconds = drill['wait_timeout'] + SPARE_SECONDS
         self.running = {}  # pid -> (index, deadline)
         self.started_at = {}  # index -> when its process started
         self.stopped = {}  # index -> why this process stopped it
@@ -131,8 +145,9 @@ class ItemPool:
                 os.kill(pid, signal.SIGTERM)
 
     def records(self):
-        """The items' records in the drill's order; an item that left none is reported failed, not dropped."""
-        return [self.done.get(index) or self._broken_off(index, 'it never started') for index in range(len(self.items))]
+        """The items' records in the drill's order, their items' secrets masked; an item that left none is reported failed."""
+        records = [self.done.get(index) or self._broken_off(index, 'it never started') for index in range(len(self.items))]
+        return [dict(record, item=masked(record['item'])) for record in records]
 
     def _fork(self, index):
         pid = os.fork()
@@ -141,7 +156,8 @@ class ItemPool:
         code = 1
         try:
             os.environ.update(self.environment)
-            record = DrillItem(self.items[index], self.drill, self.runner.run).run()
+            saved = self._record_path(index) + '.partial'
+            record = DrillItem(self.items[index], self.drill, self.runner.run, save=lambda record: _write_json(saved, record)).run()
             _write_json(self._record_path(index), record)
             code = 0
         except BaseException as exc:  # pylint: disable=broad-exception-caught
@@ -173,7 +189,7 @@ class ItemPool:
     def _stop_overdue(self):
         now = time.monotonic()
         for pid, (index, deadline) in self.running.items():
-            if now > deadline and index not in self.stopped:
+            if now > deadline and index not in self.stopped and not (self._partial(index) or {}).get('job'):
                 self.stopped[index] = 'it did not finish within %s and was stopped; %s' % (
                     human_duration(self.deadline_seconds), self._restore_left_running(index))
                 os.kill(pid, signal.SIGKILL)
@@ -206,11 +222,23 @@ class ItemPool:
                 return self._broken_off(index, 'it stopped with %s' % json.load(error)['error'])
         return self._broken_off(index, _exit_words(status))
 
+    def _partial(self, index):
+        """The record as the item's process last saved it (after its find, after its restore), or None."""
+        try:
+            with open(self._record_path(index) + '.partial', encoding='utf-8') as partial:
+                return json.load(partial)
+        except (OSError, ValueError):
+            return None
+
     def _broken_off(self, index, why):
+        """The item failed with why; the point and the job its process saved stay in the record (the report names them)."""
         now = utc_now()
-        return {'item': self.items[index], 'started_at': self.started_at.get(index, now), 'finished_at': now, 'restore_point': None,
-                'job_id': None, 'job': None, 'phases': [], 'checks': [], 'cleaned_up': False,
-                'errors': ["the item's run broke off: %s" % why]}
+        record = {'item': self.items[index], 'started_at': self.started_at.get(index, now), 'restore_point': None,
+                  'job_id': None, 'job': None, 'phases': [], 'checks': [], 'cleaned_up': False, 'errors': []}
+        record.update(self._partial(index) or {})
+        record.pop('warnings', None)
+        record.update(finished_at=now, errors=record['errors'] + ["the item's run broke off: %s" % why])
+        return record
 
 
 def _outcome(record):
@@ -241,30 +269,18 @@ def _exit_words(status):
 
 def _write_json(path, data):
     with open(path + '.part', 'w', encoding='utf-8') as part:
-        json.dump(data, part)
+        json.dump(data, part, default=str)
     os.replace(path + '.part', path)
 
 
-def _secrets(value, found):
-    """Values under secret-looking keys, anywhere in an item."""
+def masked(value):
+    """An item with the values of its secret-looking keys masked, at any depth: the records go into facts and reports."""
     if isinstance(value, dict):
-        for key, inner in value.items():
-            if SECRET_KEY.search(str(key)) and isinstance(inner, (str, int)) and str(inner):
-                found.add(str(inner))
-            else:
-                _secrets(inner, found)
-    elif isinstance(value, list):
-        for inner in value:
-            _secrets(inner, found)
-    return found
-
-
-def _masked(record, items):
-    """The record without the items' secrets: it goes into facts and the report, which -vvvv prints."""
-    secrets = set()
-    for item in items:
-        _secrets(item, secrets)
-    return remove_values(record, secrets) if secrets else record
+        return {key: '********' if SECRET_KEY.search(str(key)) and not isinstance(inner, (dict, list)) else masked(inner)
+                for key, inner in value.items()}
+    if isinstance(value, list):
+        return [masked(inner) for inner in value]
+    return value
 
 
 def _write_results(directory, run_id, drill, records):

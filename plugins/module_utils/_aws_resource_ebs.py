@@ -37,7 +37,7 @@ class EbsVolume(RestoredResource):
 
     def drill_expected(self, point, metadata, verify):
         # What the restore asked for, else the snapshot's size: the recovery point's size in GiB.
-        size = metadata.get('volumeSize') or int(point.get('size_bytes') or 0) // 1073741824
+        size = metadata.get('volumeSize') or _whole(point.get('size_bytes')) // 1073741824
         return given(size_gib=size or None, volume_type=metadata.get('volumeType'))
 
     def check(self, group):
@@ -73,3 +73,11 @@ class EbsVolume(RestoredResource):
 
     def remove(self, clients, resource_id):
         call(clients.ec2, 'delete_volume', VolumeId=resource_id)
+
+
+def _whole(value):
+    """A number of bytes as the point gives it; 0 when it gives none a number can be read from."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0

@@ -10,8 +10,9 @@ short_description: Wait for a restore started as an async job, showing the resto
 version_added: 1.1.0
 description:
   - Waits for an async job (a restore module run with C(async) and C(poll=0), as the C(recoverops.restore.restore_latest) role does
-    for the C(recoverops.restore.dr_drill) role) and returns its result, like M(ansible.builtin.async_status) in an C(until) loop,
-    but without a C(FAILED - RETRYING) line per poll.
+    when C(restore_latest_async) is set) and returns its result, like M(ansible.builtin.async_status) in an C(until) loop,
+    but without a C(FAILED - RETRYING) line per poll. The C(recoverops.restore.dr_drill) role does not use it, since its
+    items run in M(recoverops.restore.dr_drill_run).
   - On the local connection (where the collection's modules run) it reads the job's result file and the restore's
     progress file on the controller, so a wait costs no process per poll and the output shows one line per poll of
     the restore (its state, percent done, time waited). On other connections it runs M(ansible.builtin.async_status)

@@ -22,9 +22,13 @@ description:
   - The modules run inside the controller's process, loaded once, and each item in a fork of it, so an item costs its
     own requests rather than a Python process per module run and a task per step. Items run side by side, at most
     O(max_parallel) at once; each restore's polls are shown as they come (C(drill/<item name>) lines).
-  - An item that fails, at any step, is recorded failed with what failed; it never stops the other items. An item
-    whose process is still running after O(wait_timeout) plus O(ready_timeout) plus 300 seconds is stopped and
-    recorded failed; its restore, if it started, may still run.
+  - An item that fails, at any step, is recorded failed with what failed, keeping the restore point it found and the
+    job it started; it never stops the other items. An item whose restore module has not returned O(wait_timeout) plus
+    300 seconds after the item started is stopped and recorded failed, naming the restore its last progress line showed
+    (which may still run in the product). Once the restore returned, verifying and cleaning up are bounded by their
+    modules' own waits (O(ready_timeout), the table's deletion).
+  - The play's C(module_defaults) are templated once, before any item starts, for the modules the items' products use;
+    one that cannot be templated fails the task before anything starts.
   - The whole drill is checked before any item starts, as the role's plan checks it; a bad item fails the task and
     nothing starts.
   - This is an action plugin; it runs on the controller, whatever the host.
@@ -98,6 +102,9 @@ options:
     type: str
     default: latest
 notes:
+  - The modules run as the user who runs C(ansible-playbook), in the controller's Python (which needs boto3 and requests,
+    as the collection's execution environment has them); C(become), C(ansible_python_interpreter) and the host's
+    connection do not apply to them.
   - The items' source and target values under keys that look secret (password, secret, token, api_key, access_key) are
     masked in the records it returns.
 seealso:

@@ -12,8 +12,9 @@ restored data is checked by dynamodb_table_info and aws_restored_resource_info, 
 only orders those module runs and records what they said, so the verdict rules stay in the modules.
 
 `run_module(name, args)` runs one of the collection's modules and returns its result dict (the
-action plugin dr_drill_run runs them in its own process); `now()` gives the time as the report
-writes it. Nothing here talks to a product.
+action plugin dr_drill_run runs them in its own process); `save(record)` keeps the record as it
+stands after the find and after the restore, so a process stopped later still reports the point and
+the job; `now()` gives the time as the report writes it. Nothing here talks to a product.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from __future__ import annotations
 import datetime
 import json
 import os
+
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.recoverops.restore.plugins.module_utils._aws_backup_types import BY_KIND
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import (
@@ -49,9 +52,16 @@ RESTORE_MODULE = {
 # The restore option naming the point, per product.
 POINT_OPTION = {'veeam_aws': 'restore_point_id', 'veeam_azure': 'restore_point_id', 'clumio': 'backup_id',
                 'aws_backup': 'recovery_point_arn', 'dynamodb': 'backup_arn'}
-# Every module an item may run, for the action to load before it forks.
-MODULES = tuple(FIND_MODULE.values()) + tuple(RESTORE_MODULE.values()) + (
-    'dynamodb_table_info', 'dynamodb_restored_table', 'aws_restored_resource_info', 'aws_restored_resource')
+# What else an item of each product may run: reading, claiming and removing a restored table (and, for Veeam Backup for
+# AWS and Clumio, reading the target first), and AWS Backup's other resource types.
+TABLE_MODULES = ('dynamodb_table_info', 'dynamodb_restored_table')
+MORE_MODULES = {'veeam_aws': TABLE_MODULES, 'clumio': TABLE_MODULES, 'dynamodb': TABLE_MODULES, 'veeam_azure': (),
+                'aws_backup': TABLE_MODULES + ('aws_restored_resource_info', 'aws_restored_resource')}
+
+
+def modules_for(products):
+    """Every module the items of these products may run, for the action to load (and resolve defaults for) before it forks."""
+    return sorted({module for product in products for module in (FIND_MODULE[product], RESTORE_MODULE[product]) + MORE_MODULES[product]})
 
 
 def utc_now():
@@ -66,13 +76,13 @@ class ItemStopped(Exception):
 class DrillItem:
     """One item of a drill, run to its record.
 
-    `drill` holds the drill's settings: name, cleanup, wait_timeout, poll_interval, ready_timeout and
-    progress_dir.
+    `drill` holds the drill's settings: name, cleanup, wait_timeout, poll_interval, ready_timeout,
+    progress_dir and check_mode.
     """
 
-    def __init__(self, item, drill, run_module, now=utc_now):
+    def __init__(self, item, drill, run_module, save=None, now=utc_now):
         self.item, self.drill, self.now = item, drill, now
-        self._run_module, self.warnings = run_module, []
+        self._run_module, self.save, self.warnings = run_module, save or (lambda record: None), []
         self.product = item['product']
         self.source = item.get('source') or {}
         self.target = item.get('target') or {}
@@ -97,17 +107,27 @@ class DrillItem:
                   'progress_file': self.progress_file, 'phases': [], 'errors': [], 'job': None, 'checks': [],
                   'cleaned_up': False}
         try:
-            record['restore_point'] = point = self._find(record)
-        except ItemStopped as stopped:
+            point = self._find(record)
+        except Exception as stopped:  # pylint: disable=broad-exception-caught
+            # ItemStopped says why no restore was sent; anything else broke the checks, which sends none either.
+            why = str(stopped) if isinstance(stopped, ItemStopped) else 'the restore point could not be checked (%s: %s); no restore was ' \
+                'started' % (type(stopped).__name__, stopped)
             record['finished_at'] = self.now()
             record['phases'] = [{'name': 'find', 'start': record['started_at'], 'end': record['finished_at']}]
-            record['errors'] = [str(stopped)]
+            record['errors'] = [why]
             return record
         record['restore_requested_at'] = self.now()
         record['phases'] = [{'name': 'find', 'start': record['started_at'], 'end': record['restore_requested_at']}]
+        self.save(record)
         record['job'] = job = summarize(self.product, self._restore(point))
         record['job_id'] = job['id']
-        verified = self._verify(record, point, job)
+        self.save(record)
+        try:
+            verified = self._verify(record, point, job)
+        except Exception as broke:  # pylint: disable=broad-exception-caught
+            # The job and the point stay in the record: the report names the restore, and what it made may need removing.
+            record['errors'].append('verifying the restore stopped with %s: %s; nothing was removed' % (type(broke).__name__, broke))
+            verified = {'checks': [], 'cleaned_up': False, 'phase': None, 'cleanup_phase': None}
         record['checks'], record['cleaned_up'] = verified['checks'], verified['cleaned_up']
         record['phases'] += [phase for phase in (verified['phase'], verified['cleanup_phase']) if phase]
         record['finished_at'] = self.now()
@@ -119,9 +139,8 @@ class DrillItem:
         point_in_time = self.item.get('point_in_time') or None
         source = _products.canonical_source(self.product, self.source)
         args = {key: source[key] for key in _products.PRODUCTS[self.product]['source'] if key in source}
-        args.update(latest=not point_in_time)
-        if point_in_time:
-            args['point_in_time'] = point_in_time
+        # The info modules take one of latest and point_in_time (they are mutually exclusive, even latest: false).
+        args.update({'point_in_time': point_in_time} if point_in_time else {'latest': True})
         if self.product == 'dynamodb':
             args['include_pitr'] = False
         found = self.run_module(FIND_MODULE[self.product], args)
@@ -181,7 +200,7 @@ class DrillItem:
 
     def _veeam_target_table(self, point):
         target = self.target
-        name = point.get('resource_name') if _products.is_true(target.get('restore_to_original', False)) else \
+        name = point.get('resource_name') if boolean(target.get('restore_to_original', False), strict=False) else \
             target.get('target_table_name', point.get('resource_name'))
         return name, target.get('target_region') or point.get('region')
 
@@ -200,7 +219,7 @@ class DrillItem:
         nothing = {'checks': [], 'cleaned_up': False, 'phase': None, 'cleanup_phase': None}
         created = job.get('created_resource') or {}
         kind = created.get('type') or ''
-        wanted = _products.is_true(self.verify.get('enabled', True))
+        wanted = boolean(self.verify.get('enabled', True), strict=False)
         if kind == 'azure_vm' and job['outcome'] in ('succeeded', 'warning'):
             return dict(nothing, checks=[vm_check(job, created)])
         if job['outcome'] != 'succeeded' or not wanted:
@@ -212,7 +231,8 @@ class DrillItem:
         return nothing
 
     def _cleanup_wanted(self):
-        return _products.is_true(self.item.get('cleanup', self.drill['cleanup']))
+        # Not in check mode: a restore found already done would be claimed and removed "in check mode", and reported removed.
+        return boolean(self.item.get('cleanup', self.drill['cleanup']), strict=False) and not self.drill.get('check_mode')
 
     def _verify_table(self, record, point, job, created):
         name, region = created['name'], created.get('region') or ''
@@ -251,7 +271,7 @@ class DrillItem:
         product_count = raw.get('item_count', raw.get('itemCount'))
         if product_count is not None:
             checks['product_count'] = product_count
-        if _products.is_true(verify.get('compare_with_source', True)) and point.get('resource_name'):
+        if boolean(verify.get('compare_with_source', True), strict=False) and point.get('resource_name'):
             compare = {'table_name': point['resource_name'], 'region': point.get('region'), 'account': point.get('account'),
                        'sample_size': verify.get('sample_size', 100), 'point_created_at': point.get('created_at')}
             if 'modified_after_attribute' in verify:
@@ -327,7 +347,7 @@ def verified(checks, removed, started, ended, cleaned):
 
 
 def vm_check(job, vm):
-    recorded = _products.is_true(vm.get('recorded', False))
+    recorded = boolean(vm.get('recorded', False), strict=False)
     where = ' in %s' % vm['resource_group'] if 'resource_group' in vm else ''
     return {'name': 'restored_vm', 'passed': recorded, 'expected': vm.get('name'), 'found': vm.get('name') if recorded else None,
             'msg': 'session %s restored VM %s%s' % (job['id'], vm.get('name'), where) if recorded

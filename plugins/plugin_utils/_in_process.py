@@ -21,9 +21,13 @@ import importlib
 import io
 import json
 
-from ansible.module_utils import basic
+from ansible.module_utils import _internal, basic
+from ansible.module_utils.common import json as module_json, warnings as module_warnings
 
 COLLECTION = 'recoverops.restore'
+# The serialization profile tasks send module arguments with (ansible.module_utils.testing uses the same).
+PROFILE = 'legacy'
+ENCODER = module_json.get_module_encoder(PROFILE, module_json.Direction.CONTROLLER_TO_MODULE)
 PACKAGE = 'ansible_collections.recoverops.restore.plugins.modules.'
 
 
@@ -41,10 +45,16 @@ class ModuleRunner:
         """The module's result dict; a module that broke off without a result is a failed result naming it."""
         params = dict(self.defaults.get(name) or {}, **args)
         params.update(self.internal)
-        basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': params}).encode()  # pylint: disable=protected-access
-        basic._ANSIBLE_PROFILE = 'legacy'  # pylint: disable=protected-access
         printed = io.StringIO()
+        # In the controller's process, module warnings would go to its display (a forked item's child must not touch
+        # it) instead of the result: here they go to the result, as in a module's own process, from this run only.
+        controller, _internal.is_controller = _internal.is_controller, False
+        module_warnings._global_warnings.clear()  # pylint: disable=protected-access
+        module_warnings._global_deprecations.clear()  # pylint: disable=protected-access
         try:
+            # What a task sends a module: dates and Ansible's own types as JSON, as the module's own process gets them.
+            basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': params}, cls=ENCODER).encode()  # pylint: disable=protected-access
+            basic._ANSIBLE_PROFILE = PROFILE  # pylint: disable=protected-access
             with contextlib.redirect_stdout(printed):
                 self.modules[name].main()
         except SystemExit:
@@ -52,7 +62,14 @@ class ModuleRunner:
         except Exception as exc:  # pylint: disable=broad-exception-caught
             # A module bug must not take the drill down: the item records it and the report shows it.
             return {'failed': True, 'msg': '%s.%s stopped with %s: %s' % (COLLECTION, name, type(exc).__name__, exc)}
+        finally:
+            _internal.is_controller = controller
         return _last_result(name, printed.getvalue())
+
+
+def plain(data):
+    """`data` as a module would get it: JSON types only (a YAML date becomes its ISO string)."""
+    return json.loads(json.dumps(data, cls=ENCODER))
 
 
 def _last_result(name, printed):

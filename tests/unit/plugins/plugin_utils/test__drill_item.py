@@ -140,8 +140,9 @@ def test_no_point_or_a_failed_find_starts_nothing():
 def test_a_point_in_time_asks_for_the_newest_point_at_or_before_it():
     modules = clumio_modules()
     DrillItem(clumio_item(point_in_time='2026-06-01T00:00:00Z', rpo=None), DRILL, modules).run()
-    assert modules.args('clumio_dynamodb_backup_info')['latest'] is False
-    assert modules.args('clumio_dynamodb_backup_info')['point_in_time'] == '2026-06-01T00:00:00Z'
+    # latest and point_in_time are mutually exclusive in every info module, latest: false included.
+    assert modules.args('clumio_dynamodb_backup_info') == {'table_name': 'orders', 'account_native_id': '123456789012',
+                                                           'point_in_time': '2026-06-01T00:00:00Z'}
 
 
 def test_a_restore_that_failed_after_it_started_keeps_its_job_and_verifies_nothing():
@@ -290,14 +291,50 @@ def test_a_drill_item_passes_its_modules_the_options_restore_latest_passes(produ
     full = {key: 'x' for key in PRODUCTS[product]['target']}
     targets = [full, {key: value for key, value in full.items() if key != 'environment_id'}]
     found, restored = set(), set()
-    for target in targets:
+    for target, point_in_time in ((targets[0], '2026-01-01T00:00:00Z'), (targets[1], None)):
         target = dict(target, target_account_id='1') if 'target_account_id' in target else target
         modules = Modules(**{FIND_MODULE[product]: {'restore_points': [point]}, RESTORE_MODULE[product]: {'job': job(outcome='failed')},
                              'dynamodb_table_info': {'exists': False}})
         source = {key: '1' if 'account' in key else 'orders' for key in PRODUCTS[product]['source']}
-        DrillItem({'name': 'i', 'product': product, 'source': source, 'target': target, 'point_in_time': '2026-01-01T00:00:00Z'},
+        DrillItem({'name': 'i', 'product': product, 'source': source, 'target': target, 'point_in_time': point_in_time},
                   DRILL, modules).run()
         found |= set(modules.args(FIND_MODULE[product]))
         restored |= set(modules.args(RESTORE_MODULE[product]))
     assert found == role_task_options(product, 'find', FIND_MODULE[product])
     assert restored == role_task_options(product, 'restore', RESTORE_MODULE[product])
+
+
+def test_an_error_while_verifying_keeps_the_job_and_point_and_fails_the_item():
+    broken = job(created_resource={'type': 'dynamodb_table', 'region': 'us-east-1'})  # no name: a product bug
+    record = DrillItem(clumio_item(), DRILL, clumio_modules(restored=broken)).run()
+    assert record['job']['id'] == 'task-1' and record['restore_point']['id'] == 'b-1'
+    assert record['errors'] == ["verifying the restore stopped with KeyError: 'name'; nothing was removed"]
+
+
+def test_a_point_whose_age_cannot_be_read_starts_nothing():
+    modules = clumio_modules(point=clumio_point(created_at='yesterday'))
+    record = DrillItem(clumio_item(), DRILL, modules).run()
+    assert modules.names() == ['clumio_dynamodb_backup_info']
+    assert record['errors'][0].startswith('the restore point could not be checked (ValueError:')
+    assert record['errors'][0].endswith('no restore was started') and record['restore_point']['id'] == 'b-1'
+
+
+@pytest.mark.parametrize('on, off', [(1, 0), ('yes', 'no'), (True, False), ('True', 'False')])
+def test_flags_read_as_ansible_reads_booleans(on, off):
+    removed = clumio_modules()
+    DrillItem(clumio_item(cleanup=on, verify={'enabled': on}), dict(DRILL, cleanup=False), removed).run()
+    assert removed.names().count('dynamodb_restored_table') == 2
+    unverified = clumio_modules()
+    assert DrillItem(clumio_item(verify={'enabled': off}), DRILL, unverified).run()['checks'] == []
+
+
+def test_check_mode_claims_and_removes_nothing():
+    modules = clumio_modules()
+    record = DrillItem(clumio_item(), dict(DRILL, check_mode=True), modules).run()
+    assert 'dynamodb_restored_table' not in modules.names() and record['cleaned_up'] is False
+
+
+def test_the_record_is_saved_after_the_find_and_after_the_restore():
+    saved = []
+    DrillItem(clumio_item(), DRILL, clumio_modules(), save=lambda record: saved.append(dict(record))).run()
+    assert [(entry['restore_point']['id'], (entry['job'] or {}).get('id')) for entry in saved] == [('b-1', None), ('b-1', 'task-1')]

@@ -8,12 +8,14 @@ import datetime
 import json
 import os
 import time
+import types
 
 import pytest
 
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.recoverops.restore.plugins.action import dr_drill_run
+from ansible_collections.recoverops.restore.plugins.plugin_utils._drill_item import warning_text
 from ansible_collections.recoverops.restore.plugins.plugin_utils._in_process import ModuleRunner
 
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None).isoformat() + 'Z'
@@ -40,10 +42,10 @@ class Runner:
                 os._exit(3)
             if how == 'hang':
                 time.sleep(60)
-            if how == 'raise':
-                raise RuntimeError('bug in the item')
             return {'restore_points': [dict(POINT, resource_name=args['table_name'])]}
         if name == 'clumio_dynamodb_restore':
+            if self.breaks.get(args['target_table_name'].replace('-drill', '')) == 'raise':
+                raise RuntimeError('bug in the item')
             return {'changed': True, 'job': JOB, 'warnings': ['slow appliance']}
         return {'exists': True, 'table': {'status': 'ACTIVE'}}
 
@@ -60,16 +62,18 @@ def pool(tmp_path, items, runner, deadline=None):
 
 def test_every_item_gets_its_record_in_the_drills_order_whatever_broke_in_the_others(tmp_path, monkeypatch):
     monkeypatch.setattr(dr_drill_run, 'LOOK_SECONDS', 0.05)
-    items = [item('a'), item('b', 'exits'), item('c', 'raises'), item('d')]
-    ran = pool(tmp_path, items, Runner({'exits': 'exit', 'raises': 'raise'}))
+    items = [item('a'), item('b', 'exits'), item('c'), item('d')]
+    ran = pool(tmp_path, items, Runner({'exits': 'exit', 'c': 'raise'}))
     ran.run_all()
     records = ran.records()
     assert [record['item']['name'] for record in records] == ['a', 'b', 'c', 'd']
     assert records[0]['job']['id'] == 'task-1' and records[3]['errors'] == []
     assert records[1]['errors'] == ["the item's run broke off: its process ended with code 3"]
     assert records[1]['job'] is None and records[1]['checks'] == []
-    # A module that raises is the runner's to catch (ModuleRunner does); past it, the item's process records why it ended.
+    # A module that raises is the runner's to catch (ModuleRunner does); past it, the item's process records why it ended,
+    # and the point it saved before the restore stays in the record.
     assert records[2]['errors'] == ["the item's run broke off: it stopped with RuntimeError: bug in the item"]
+    assert records[2]['restore_point']['resource_name'] == 'orders' and records[2]['job'] is None
     assert 'warnings' not in records[0]
 
 
@@ -107,12 +111,68 @@ def test_the_items_run_with_the_tasks_environment(tmp_path, monkeypatch):
     assert 'DRILL_ENV' not in os.environ
 
 
-def test_secret_looking_values_of_the_items_are_masked_in_every_record():
-    items = [item('a')]
-    record = {'item': items[0], 'job': {'msg': 'refused tok-SECRET-1'}}
-    masked = dr_drill_run._masked(record, items)
-    assert 'tok-SECRET-1' not in json.dumps(masked)
-    assert masked['item']['target']['target_table_name'] == 'a-drill'
+def test_secret_looking_values_of_the_items_are_masked_in_their_records_and_nothing_else(tmp_path, monkeypatch):
+    monkeypatch.setattr(dr_drill_run, 'LOOK_SECONDS', 0.05)
+    items = [dict(item('a'), target={'target_table_name': 'a-drill', 'authentication': {'secret_key': 'k-SECRET', 'access_key': 'AKIA1'},
+                                     'tags': {'ci_token': '2026'}})]
+    ran = pool(tmp_path, items, Runner())
+    ran.run_all()
+    record = ran.records()[0]
+    assert record['item']['target'] == {'target_table_name': 'a-drill', 'authentication': {'secret_key': '********', 'access_key': '********'},
+                                        'tags': {'ci_token': '********'}}
+    # A secret's value elsewhere is not a reason to rewrite it there: a token of '2026' leaves the times alone.
+    assert '*' not in record['started_at'] + record['finished_at']
+    assert record['job']['started_at'] == NOW
+
+
+def test_an_item_whose_restore_returned_is_not_stopped_while_it_verifies(tmp_path, monkeypatch):
+    monkeypatch.setattr(dr_drill_run, 'LOOK_SECONDS', 0.05)
+
+    class SlowVerify(Runner):
+        def run(self, name, args):
+            if name == 'dynamodb_table_info':
+                time.sleep(1.5)
+            return super().run(name, args)
+
+    ran = pool(tmp_path, [item('a')], SlowVerify(), deadline=0.5)
+    ran.run_all()
+    record = ran.records()[0]
+    assert record['errors'] == [] and record['job']['id'] == 'task-1' and record['checks']
+
+
+def test_an_item_stopped_after_its_find_keeps_its_point(tmp_path, monkeypatch):
+    monkeypatch.setattr(dr_drill_run, 'LOOK_SECONDS', 0.05)
+
+    class HangingRestore(Runner):
+        def run(self, name, args):
+            if name == 'clumio_dynamodb_restore':
+                time.sleep(60)
+            return super().run(name, args)
+
+    ran = pool(tmp_path, [item('a')], HangingRestore(), deadline=1)
+    ran.run_all()
+    record = ran.records()[0]
+    assert record['restore_point']['id'] == 'b-1' and record['job'] is None
+    assert record['errors'][0].startswith("the item's run broke off: it did not finish within 1 s and was stopped")
+
+
+def test_a_yaml_date_in_an_item_reaches_the_modules_as_its_iso_string(tmp_path, monkeypatch):
+    monkeypatch.setattr(dr_drill_run, 'LOOK_SECONDS', 0.05)
+    seen = {}
+
+    class Seeing(Runner):
+        def run(self, name, args):
+            if name == 'clumio_dynamodb_restore':
+                seen.update(args['tags'])
+                with open(os.path.join(str(tmp_path), 'seen.json'), 'w') as out:
+                    json.dump(args['tags'], out)
+            return super().run(name, args)
+
+    dated = dict(item('a'), target={'target_table_name': 'a-drill', 'tags': {'drill_date': datetime.date(2026, 12, 1)}})
+    ran = pool(tmp_path, dr_drill_run.plain([dated]), Seeing())
+    ran.run_all()
+    assert json.loads((tmp_path / 'seen.json').read_text()) == {'drill_date': '2026-12-01'}
+    assert ran.records()[0]['errors'] == []
 
 
 def test_records_for_a_sliced_report_are_written_one_file_per_item(tmp_path):
@@ -147,3 +207,18 @@ def test_a_module_that_raises_is_a_failed_result_naming_it(monkeypatch):
     monkeypatch.setattr(runner.modules['dynamodb_table_info'], 'main', broken)
     assert runner.run('dynamodb_table_info', {}) == {
         'failed': True, 'msg': "recoverops.restore.dynamodb_table_info stopped with KeyError: 'TableName'"}
+
+
+def test_a_modules_warnings_come_back_in_its_result_once_not_on_the_controllers_display():
+    from ansible.module_utils.basic import AnsibleModule
+
+    def warns():
+        module = AnsibleModule(argument_spec={'table_name': {'type': 'str'}})
+        module.warn('the table %s is slow' % module.params['table_name'])
+        module.exit_json(changed=False)
+
+    runner = ModuleRunner([])
+    runner.modules['warns'] = types.SimpleNamespace(main=warns)
+    first, second = runner.run('warns', {'table_name': 'orders'}), runner.run('warns', {'table_name': 'customers'})
+    assert [warning_text(warning) for warning in first['warnings']] == ['the table orders is slow']
+    assert [warning_text(warning) for warning in second['warnings']] == ['the table customers is slow']
