@@ -60,12 +60,15 @@ def item(product, index, run_id, iam_role_id):
     return {'source': SOURCES[index % len(SOURCES)], 'target': {'target_table_name': target, 'authentication': {'iam_role_id': iam_role_id}}}
 
 
-def drill_vars(count, iam_role_id, report_dir, run_id, products):
+def drill_vars(count, iam_role_id, report_dir, run_id, products, poll_interval=None):
     items = [dict(item(products[index % len(products)], index, run_id, iam_role_id), name='table-%02d' % index,
                   product=products[index % len(products)])
              for index in range(count)]
-    return {'dr_drill_name': 'drill of %d' % count, 'dr_drill_items': items, 'dr_drill_report_dir': str(report_dir),
-            'dr_drill_fail_on_failure': True}
+    drill = {'dr_drill_name': 'drill of %d' % count, 'dr_drill_items': items, 'dr_drill_report_dir': str(report_dir),
+             'dr_drill_fail_on_failure': True}
+    if poll_interval:
+        drill['dr_drill_poll_interval'] = poll_interval
+    return drill
 
 
 CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
@@ -146,7 +149,7 @@ def product_requests(endpoints, clear=False):
     return counts
 
 
-def run_drill(endpoints, env, count, job_seconds, workdir, products, log=None, forks=None, profile=None):
+def run_drill(endpoints, env, count, job_seconds, workdir, products, log=None, forks=None, profile=None, poll_interval=None):
     seed = yaml.safe_load((sim_support.REPO / 'simulators' / 'veeam_aws' / 'seed.yml').read_text())
     for product in TIMED_PRODUCTS:
         sim_support.sim_control(endpoints, 'reset', {}, product=product)
@@ -154,7 +157,7 @@ def run_drill(endpoints, env, count, job_seconds, workdir, products, log=None, f
     run_id = '%d-%d' % (count, int(time.time()))
     report_dir = workdir / run_id
     variables = workdir / ('%s.yml' % run_id)
-    variables.write_text(yaml.safe_dump(drill_vars(count, seed['iam_roles'][0]['id'], report_dir, run_id, products)))
+    variables.write_text(yaml.safe_dump(drill_vars(count, seed['iam_roles'][0]['id'], report_dir, run_id, products, poll_interval)))
     command = [sim_support.venv_tool('ansible-playbook'), str(sim_support.REPO / 'playbooks' / 'dr_drill.yml'), '-e', '@%s' % variables]
     if forks:
         command += ['--forks', str(forks)]
@@ -177,6 +180,7 @@ def run_drill(endpoints, env, count, job_seconds, workdir, products, log=None, f
             'wall_seconds': round(wall, 1), 'longest_restore_seconds': longest,
             'limit_seconds': round(limit, 1), 'within_limit': wall < limit, 'passed': report['passed'],
             'rc': rc, 'sequential_would_take_seconds': round(count * longest, 1), 'forks': forks or 5,
+            'poll_interval': poll_interval or 5,
             'strategy': env.get('ANSIBLE_STRATEGY', 'linear'),
             'cpu_seconds': round(controller_seconds, 1), 'cpu_seconds_per_item': round(controller_seconds / count, 2),
             'machine_cpu_seconds_per_item': round(machine_seconds / count, 2),
@@ -198,18 +202,20 @@ def main():
     parser.add_argument('--log', type=pathlib.Path, help='append the drills\' ansible-playbook output to this file')
     parser.add_argument('--forks', type=int, help='ansible-playbook --forks (default: Ansible\'s, 5)')
     parser.add_argument('--profile', type=pathlib.Path, help='write the controller CPU per task to PROFILE.<tables>.json')
+    parser.add_argument('--poll-interval', type=int, help='dr_drill_poll_interval (default: the role\'s, 5)')
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix='drill-scale-') as tmp, \
             sim_support.simulators(pathlib.Path(tmp) / 'sim') as (endpoints, sim_env):
         env = dict(os.environ, **sim_env, ANSIBLE_COLLECTIONS_PATH=os.environ.get('ANSIBLE_COLLECTIONS_PATH', ''))
         become_subreaper()  # after the simulators started: they stay init's children
-        rows = [run_drill(endpoints, env, count, args.job_seconds, pathlib.Path(tmp), args.products, args.log, args.forks, args.profile)
+        rows = [run_drill(endpoints, env, count, args.job_seconds, pathlib.Path(tmp), args.products, args.log, args.forks, args.profile,
+                          args.poll_interval)
                 for count in args.tables]
     sim_support.write_results(args.output, 'drill_scale', rows, [
         ('tables', 'tables'), ('products', 'products'), ('job (s)', 'job_seconds'), ('drill wall (s)', 'wall_seconds'),
         ('longest restore (s)', 'longest_restore_seconds'), ('limit 1.5x+30 (s)', 'limit_seconds'), ('within', 'within_limit'),
         ('in turn would take (s)', 'sequential_would_take_seconds'), ('controller CPU per item (s)', 'cpu_seconds_per_item'),
-        ('machine CPU per item (s)', 'machine_cpu_seconds_per_item'), ('forks', 'forks'), ('load 1m', 'load_average_1m'),
+        ('machine CPU per item (s)', 'machine_cpu_seconds_per_item'), ('poll interval (s)', 'poll_interval'), ('load 1m', 'load_average_1m'),
         ('requests per item', 'requests_per_item')])
     return 0 if all((row['within_limit'] or args.smoke) and row['rc'] == 0 and row['passed'] == row['tables'] for row in rows) else 1
 
