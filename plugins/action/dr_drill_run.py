@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import tempfile
 import time
@@ -25,6 +24,7 @@ from ansible.executor.module_common import _apply_action_arg_defaults
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.recoverops.restore.plugins.filter.drill_report import masked
 from ansible_collections.recoverops.restore.plugins.filter.restore_inputs import dr_drill_plan_problems
 from ansible_collections.recoverops.restore.plugins.inventory.dr_drill import result_file_name
 from ansible_collections.recoverops.restore.plugins.module_utils._restore_points import human_duration
@@ -52,8 +52,6 @@ LOOK_SECONDS = 1.0
 # wait_timeout: finding the point, the restore module's look-ups and its last poll fit well within it. Once the restore
 # returned, the verify and cleanup modules bound their own waits (ready_timeout, the table's deletion).
 SPARE_SECONDS = 300
-# Keys whose values the records never carry (the report masks the same, drill_report.SECRET_KEY_RE).
-SECRET_KEY = re.compile(r'password|secret|token|api_key|access_key', re.IGNORECASE)
 
 
 class ActionModule(ActionBase):
@@ -65,7 +63,10 @@ class ActionModule(ActionBase):
         args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
         self._refuse_bad_settings(args)
         # As the modules get them: a YAML date in an item is its ISO string, as a task would send it.
-        items = plain(args['items'])
+        try:
+            items = plain(args['items'])
+        except (TypeError, ValueError) as exc:
+            raise AnsibleActionFail('dr_drill: nothing was started, an item holds a value a module cannot be given (%s)' % exc) from None
         modules = modules_for({item['product'] for item in items})
         with tempfile.TemporaryDirectory(prefix='recoverops-drill-') as scratch:
             drill = {key: args[key] for key in ('name', 'cleanup', 'wait_timeout', 'poll_interval', 'ready_timeout')}
@@ -145,7 +146,8 @@ class ItemPool:
                 os.kill(pid, signal.SIGTERM)
 
     def records(self):
-        """The items' records in the drill's order, their items' secrets masked; an item that left none is reported failed."""
+        """The items' records in the drill's order, their items masked as the report masks them (the records go into facts and
+        result files); an item that left none is reported failed."""
         records = [self.done.get(index) or self._broken_off(index, 'it never started') for index in range(len(self.items))]
         return [dict(record, item=masked(record['item'])) for record in records]
 
@@ -236,7 +238,8 @@ class ItemPool:
         record = {'item': self.items[index], 'started_at': self.started_at.get(index, now), 'restore_point': None,
                   'job_id': None, 'job': None, 'phases': [], 'checks': [], 'cleaned_up': False, 'errors': []}
         record.update(self._partial(index) or {})
-        record.pop('warnings', None)
+        for warning in record.pop('warnings', None) or []:
+            display.warning('drill/%s: %s' % (self.items[index]['name'], warning))
         record.update(finished_at=now, errors=record['errors'] + ["the item's run broke off: %s" % why])
         return record
 
@@ -273,14 +276,7 @@ def _write_json(path, data):
     os.replace(path + '.part', path)
 
 
-def masked(value):
-    """An item with the values of its secret-looking keys masked, at any depth: the records go into facts and reports."""
-    if isinstance(value, dict):
-        return {key: '********' if SECRET_KEY.search(str(key)) and not isinstance(inner, (dict, list)) else masked(inner)
-                for key, inner in value.items()}
-    if isinstance(value, list):
-        return [masked(inner) for inner in value]
-    return value
+
 
 
 def _write_results(directory, run_id, drill, records):

@@ -23,7 +23,8 @@ from ansible_collections.recoverops.restore.plugins.module_utils._restore_points
 
 JOB_FIELDS = ('id', 'product', 'state', 'outcome', 'reused', 'started_at', 'finished_at', 'finished_at_observed', 'duration_seconds',
               'created_resource', 'changed')
-SECRET_KEY_RE = re.compile(r'password|secret|token|api_key', re.IGNORECASE)
+# A key whose value the report (and dr_drill_run's records) never show: the whole value, whatever its type.
+SECRET_KEY_RE = re.compile(r'password|secret|token|api_key|access_key', re.IGNORECASE)
 AWX_FIELDS = ('user_name', 'job_id', 'job_template_name', 'job_launch_type', 'schedule_name', 'workflow_job_id')
 # What dr_drill_history_s3 may hold: the store's own keys and the amazon.aws connection options.
 HISTORY_S3_KEYS = ('bucket', 'prefix', 'object_lock')
@@ -163,12 +164,12 @@ def dr_drill_summary(runs, name='DR drill', started_at=None, finished_at=None, c
     }
 
 
-def _masked(value):
-    """A source or target as the report shows it: any secret-looking key masked."""
+def masked(value):
+    """A source or target as the report shows it: the value of any secret-looking key masked, at any depth."""
     if isinstance(value, dict):
-        return {key: '********' if SECRET_KEY_RE.search(str(key)) else _masked(val) for key, val in value.items()}
+        return {key: '********' if SECRET_KEY_RE.search(str(key)) else masked(val) for key, val in value.items()}
     if isinstance(value, list):
-        return [_masked(val) for val in value]
+        return [masked(val) for val in value]
     return value
 
 
@@ -213,7 +214,7 @@ def _summarize_item(run, cleanup_default=None):
         'name': item['name'], 'product': item.get('product'), 'status': 'failed' if errors else 'passed',
         'started_at': run.get('started_at'), 'finished_at': run.get('finished_at'),
         'duration_seconds': _seconds_between(run.get('started_at'), run.get('finished_at')),
-        'source': _masked(item.get('source')), 'target': _masked(item.get('target')),
+        'source': masked(item.get('source')), 'target': masked(item.get('target')),
         'point_in_time': item.get('point_in_time'),
         'restore_point': {key: point.get(key) for key in ('id', 'created_at', 'resource_name', 'region')} if point else None,
         'job': {key: job.get(key) for key in JOB_FIELDS} if job else None,

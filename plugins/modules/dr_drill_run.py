@@ -171,7 +171,9 @@ results:
       description: Whether what the restore made was removed.
       type: bool
     errors:
-      description: Why the item stopped before its restore, or why its run broke off.
+      description:
+        - Why the item failed outside its checks - it stopped before its restore, verifying stopped, or its run broke
+          off (a broken-off item keeps the point and job it had). Empty for an item whose restore and checks ran.
       type: list
       elements: str
 '''

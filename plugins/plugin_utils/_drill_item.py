@@ -93,6 +93,7 @@ class DrillItem:
         """The module's result; its warnings are kept for the record (the parent process shows them)."""
         result = self._run_module(name, args)
         self.warnings.extend(warning_text(warning) for warning in result.get('warnings') or [])
+        self.warnings.extend('deprecated: ' + warning_text(warning) for warning in result.get('deprecations') or [])
         return result
 
     def run(self):
@@ -104,8 +105,7 @@ class DrillItem:
     def _run(self):
         """The item's record, as the drill report reads it; never raises for what a module said."""
         record = {'item': self.item, 'started_at': self.now(), 'restore_point': None, 'job_id': None,
-                  'progress_file': self.progress_file, 'phases': [], 'errors': [], 'job': None, 'checks': [],
-                  'cleaned_up': False}
+                  'phases': [], 'errors': [], 'job': None, 'checks': [], 'cleaned_up': False}
         try:
             point = self._find(record)
         except Exception as stopped:  # pylint: disable=broad-exception-caught
@@ -118,10 +118,10 @@ class DrillItem:
             return record
         record['restore_requested_at'] = self.now()
         record['phases'] = [{'name': 'find', 'start': record['started_at'], 'end': record['restore_requested_at']}]
-        self.save(record)
+        self.save(dict(record, warnings=self.warnings))
         record['job'] = job = summarize(self.product, self._restore(point))
         record['job_id'] = job['id']
-        self.save(record)
+        self.save(dict(record, warnings=self.warnings))
         try:
             verified = self._verify(record, point, job)
         except Exception as broke:  # pylint: disable=broad-exception-caught
@@ -317,8 +317,9 @@ def summarize(product, result):
     job = result.get('job') or {'id': None, 'product': product, 'reused': False, 'state': None,
                                 'outcome': 'failed' if failed else 'not_started', 'started_at': None, 'finished_at': None,
                                 'finished_at_observed': False, 'duration_seconds': None, 'created_resource': None}
-    outcome = 'failed' if failed and job['outcome'] in ('running', 'succeeded') else job['outcome']
-    return dict(job, status=job['state'], changed=bool(result.get('changed')), msg=result.get('msg', ''), outcome=outcome)
+    outcome = 'failed' if failed and job.get('outcome') in ('running', 'succeeded') else job.get('outcome')
+    return dict(job, id=job.get('id'), status=job.get('state'), changed=bool(result.get('changed')), msg=result.get('msg', ''),
+                outcome=outcome)
 
 
 def table_checks(name, table, claim):

@@ -12,6 +12,8 @@ field that must then match it (../shared/DESIGN.md "What a drill's verdict means
 
 from __future__ import annotations
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
 from ansible_collections.recoverops.restore.plugins.module_utils import _aws_backup_types
 
 PRODUCTS = {
@@ -127,8 +129,8 @@ def in_place_keys(product, target):
 
 
 def is_true(value):
-    """A boolean option as YAML or a template may give it."""
-    return value is True or (isinstance(value, str) and value.strip().lower() in ('true', 'yes', 'on', '1'))
+    """A boolean option as Ansible reads it (true, yes, on, 1, y, t...): the plan and the drill must agree."""
+    return boolean(value, strict=False)
 
 
 def _key(key):

@@ -250,9 +250,12 @@ def test_what_is_expected_of_each_type_comes_from_the_metadata_else_the_point():
 
 
 def test_every_type_a_drill_expects_something_of_is_one_aws_restored_resource_info_compares():
+    metadata = {'volumeSize': '8', 'volumeType': 'gp3', 'PerformanceMode': 'maxIO', 'Encrypted': 'true', 'InstanceType': 't3.micro',
+                'SubnetId': 'subnet-1', 'DBInstanceClass': 'db.t3.micro', 'Engine': 'mysql', 'MultiAZ': 'false'}
     for kind in BY_KIND.values():
-        assert set(kind.drill_expected({'size_bytes': 1073741824}, {}, {'item_count': 1, 'min_items': 1, 'fingerprint': 'f'})) <= (
-            set(kind.expected) | set(kind.other_expected))
+        expected = kind.drill_expected({'size_bytes': 1073741824}, metadata, {'item_count': 1, 'min_items': 1, 'fingerprint': 'f'})
+        assert expected, kind.kind
+        assert set(expected) <= set(kind.expected) | set(kind.other_expected), kind.kind
 
 
 def test_an_azure_vm_is_checked_as_the_session_records_it():
@@ -319,7 +322,7 @@ def test_a_point_whose_age_cannot_be_read_starts_nothing():
     assert record['errors'][0].endswith('no restore was started') and record['restore_point']['id'] == 'b-1'
 
 
-@pytest.mark.parametrize('on, off', [(1, 0), ('yes', 'no'), (True, False), ('True', 'False')])
+@pytest.mark.parametrize('on, off', [(1, 0), (1.0, 0.0), ('yes', 'no'), ('y', 'n'), (True, False), ('True', 'False')])
 def test_flags_read_as_ansible_reads_booleans(on, off):
     removed = clumio_modules()
     DrillItem(clumio_item(cleanup=on, verify={'enabled': on}), dict(DRILL, cleanup=False), removed).run()
@@ -338,3 +341,12 @@ def test_the_record_is_saved_after_the_find_and_after_the_restore():
     saved = []
     DrillItem(clumio_item(), DRILL, clumio_modules(), save=lambda record: saved.append(dict(record))).run()
     assert [(entry['restore_point']['id'], (entry['job'] or {}).get('id')) for entry in saved] == [('b-1', None), ('b-1', 'task-1')]
+
+
+@pytest.mark.parametrize('cleanup, in_place', [(1, True), (True, 1), ('yes', 'y')])
+def test_the_plan_reads_flags_as_the_drill_does_and_refuses_cleanup_of_the_source(cleanup, in_place):
+    from ansible_collections.recoverops.restore.plugins.filter.restore_inputs import dr_drill_plan_problems
+    item = {'name': 'orders', 'product': 'veeam_aws', 'source': {'table_name': 'orders'}, 'cleanup': cleanup,
+            'target': {'restore_to_original': in_place, 'authentication': {'iam_role_id': 'r-1'}}}
+    problems = dr_drill_plan_problems([item])
+    assert any('restore_to_original' in problem for problem in problems), problems

@@ -13,6 +13,7 @@ import types
 import pytest
 
 from ansible.errors import AnsibleActionFail
+from ansible.module_utils import _internal
 
 from ansible_collections.recoverops.restore.plugins.action import dr_drill_run
 from ansible_collections.recoverops.restore.plugins.plugin_utils._drill_item import warning_text
@@ -62,6 +63,8 @@ def pool(tmp_path, items, runner, deadline=None):
 
 def test_every_item_gets_its_record_in_the_drills_order_whatever_broke_in_the_others(tmp_path, monkeypatch):
     monkeypatch.setattr(dr_drill_run, 'LOOK_SECONDS', 0.05)
+    shown = []
+    monkeypatch.setattr(dr_drill_run.display, 'warning', shown.append)
     items = [item('a'), item('b', 'exits'), item('c'), item('d')]
     ran = pool(tmp_path, items, Runner({'exits': 'exit', 'c': 'raise'}))
     ran.run_all()
@@ -75,6 +78,8 @@ def test_every_item_gets_its_record_in_the_drills_order_whatever_broke_in_the_ot
     assert records[2]['errors'] == ["the item's run broke off: it stopped with RuntimeError: bug in the item"]
     assert records[2]['restore_point']['resource_name'] == 'orders' and records[2]['job'] is None
     assert 'warnings' not in records[0]
+    # The module's warning of each item whose restore returned is shown once, naming the item.
+    assert sorted(shown) == ['drill/a: slow appliance', 'drill/d: slow appliance']
 
 
 def test_an_item_that_outlives_its_deadline_is_stopped_and_recorded_failed(tmp_path, monkeypatch):
@@ -114,12 +119,12 @@ def test_the_items_run_with_the_tasks_environment(tmp_path, monkeypatch):
 def test_secret_looking_values_of_the_items_are_masked_in_their_records_and_nothing_else(tmp_path, monkeypatch):
     monkeypatch.setattr(dr_drill_run, 'LOOK_SECONDS', 0.05)
     items = [dict(item('a'), target={'target_table_name': 'a-drill', 'authentication': {'secret_key': 'k-SECRET', 'access_key': 'AKIA1'},
-                                     'tags': {'ci_token': '2026'}})]
+                                     'tags': {'ci_token': '2026', 'api_keys': ['k1'], 'secret': {'value': 's'}}})]
     ran = pool(tmp_path, items, Runner())
     ran.run_all()
     record = ran.records()[0]
     assert record['item']['target'] == {'target_table_name': 'a-drill', 'authentication': {'secret_key': '********', 'access_key': '********'},
-                                        'tags': {'ci_token': '********'}}
+                                        'tags': {'ci_token': '********', 'api_keys': '********', 'secret': '********'}}
     # A secret's value elsewhere is not a reason to rewrite it there: a token of '2026' leaves the times alone.
     assert '*' not in record['started_at'] + record['finished_at']
     assert record['job']['started_at'] == NOW
@@ -198,6 +203,19 @@ def test_a_module_runs_in_this_process_with_its_defaults_and_refuses_bad_input_a
     assert 'invocation' not in refused
 
 
+def test_a_module_gets_its_defaults_under_its_own_arguments_and_the_check_mode():
+    from ansible.module_utils.basic import AnsibleModule
+
+    def echoes():
+        module = AnsibleModule(argument_spec={'region': {'type': 'str'}, 'table_name': {'type': 'str'}}, supports_check_mode=True)
+        module.exit_json(changed=False, params=module.params, check_mode=module.check_mode)
+
+    runner = ModuleRunner([], defaults={'echoes': {'region': 'eu-west-1', 'table_name': 'from-defaults'}}, check_mode=True)
+    runner.modules['echoes'] = types.SimpleNamespace(main=echoes)
+    echoed = runner.run('echoes', {'table_name': 'orders'})
+    assert echoed['params'] == {'region': 'eu-west-1', 'table_name': 'orders'} and echoed['check_mode'] is True
+
+
 def test_a_module_that_raises_is_a_failed_result_naming_it(monkeypatch):
     runner = ModuleRunner(['dynamodb_table_info'])
 
@@ -217,8 +235,17 @@ def test_a_modules_warnings_come_back_in_its_result_once_not_on_the_controllers_
         module.warn('the table %s is slow' % module.params['table_name'])
         module.exit_json(changed=False)
 
+    def breaks():
+        raise RuntimeError('bug')
+
     runner = ModuleRunner([])
-    runner.modules['warns'] = types.SimpleNamespace(main=warns)
-    first, second = runner.run('warns', {'table_name': 'orders'}), runner.run('warns', {'table_name': 'customers'})
+    runner.modules.update(warns=types.SimpleNamespace(main=warns), breaks=types.SimpleNamespace(main=breaks))
+    _internal.is_controller = True  # as in the controller's process
+    try:
+        first, second = runner.run('warns', {'table_name': 'orders'}), runner.run('warns', {'table_name': 'customers'})
+        assert _internal.is_controller is True
+        assert runner.run('breaks', {})['failed'] and _internal.is_controller is True
+    finally:
+        _internal.is_controller = False
     assert [warning_text(warning) for warning in first['warnings']] == ['the table orders is slow']
     assert [warning_text(warning) for warning in second['warnings']] == ['the table customers is slow']
