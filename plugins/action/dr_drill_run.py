@@ -276,9 +276,6 @@ def _write_json(path, data):
     os.replace(path + '.part', path)
 
 
-
-
-
 def _write_results(directory, run_id, drill, records):
     """One file per item for the sliced drill's report step (playbooks/dr_drill_report.yml)."""
     folder = os.path.join(directory, run_id)
